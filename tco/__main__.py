@@ -1,0 +1,3 @@
+from tco.cli.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""`tco compare`: apply a workload to every candidate offer and rank them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tco.cli.console import out, print_json, print_text
+from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date
+from tco.errors import TcoError, nearest
+
+
+def compare(
+    workload: Annotated[Path, typer.Argument(help="The workload YAML file.", show_default=False)],
+    as_of: AsOfOption = None,
+    pricebooks: PricebooksOption = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    sort: Annotated[str, typer.Option("--sort", help="Rank by this result field.")] = "cost_per_completed_task",
+) -> None:
+    """Rank the workload's candidates by cost per completed task, with success-adjusted cost and risk."""
+    from tco.api import run_compare
+    from tco.engine.compare import SORT_FIELDS
+
+    if sort not in SORT_FIELDS:
+        raise TcoError(f"--sort: unknown field {sort!r}; expected one of {', '.join(SORT_FIELDS)}{nearest(sort, SORT_FIELDS)}")
+    doc = run_compare(workload, as_of_date(as_of), pricebooks, sort)
+    if format is Format.json:
+        print_json(doc)
+    elif format is Format.markdown:
+        from tco.report import markdown
+
+        print_text(markdown.render(doc))
+    elif format is Format.csv:
+        from tco.report import csv_report
+
+        print_text(csv_report.render(doc))
+    else:
+        from tco.report import table
+
+        out.print(table.render(doc))

@@ -1,0 +1,44 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tco.errors import TcoError
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+PricebooksOption = Annotated[
+    Path | None,
+    typer.Option("--pricebooks", help="Price-book directory to use instead of the bundled one.", show_default=False),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Use, per vendor, the newest price book effective on or before this date (YYYY-MM-DD). Default: today.",
+                 show_default=False),
+]
+
+
+def as_of_date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise TcoError(f"--as-of: {text!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def check_format(value: Format, allowed: tuple[Format, ...]) -> None:
+    if value not in allowed:
+        raise TcoError(f"--format: {value.value!r} is not available here; expected one of {', '.join(f.value for f in allowed)}")

@@ -1,0 +1,123 @@
+"""`tco pricebook …`: check, list, show and describe price books."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tco.cli.console import out, print_json
+from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date, check_format
+
+app = typer.Typer(help="Check, list and show price books.", no_args_is_help=True)
+
+TableOrJson = Annotated[Format, typer.Option("--format", "-f", help="table or json.")]
+
+
+@app.command()
+def validate(
+    directory: Annotated[Path | None, typer.Argument(help="Price-book directory (default: the bundled one).", show_default=False)] = None,
+    format: TableOrJson = Format.table,
+) -> None:
+    """Check every price-book file and the tokenizer table; report every problem at once (exit 2 if any)."""
+    from tco.files.pricebooks import load_catalog
+
+    check_format(format, (Format.table, Format.json))
+    catalog = load_catalog(directory)
+    files = sum(len(v) for v in catalog.books.values())
+    offers = sum(len(b.book.offers) for v in catalog.books.values() for b in v)
+    summary = {"ok": True, "directory": catalog.root, "vendors": len(catalog.books), "files": files, "offers": offers}
+    if format is Format.json:
+        print_json(summary)
+    else:
+        out.print(f"ok: {files} price-book files, {offers} offers from {len(catalog.books)} vendors in {catalog.root}")
+
+
+def _listing(pricebooks: Path | None) -> dict[str, Any]:
+    from tco.files.pricebooks import load_catalog
+
+    catalog = load_catalog(pricebooks)
+    vendors = []
+    for vendor, versions in sorted(catalog.books.items()):
+        offers: dict[str, dict[str, Any]] = {}
+        for bf in versions:
+            for key, offer in bf.book.offers.items():
+                entry = offers.setdefault(f"{vendor}/{key}", {"id": f"{vendor}/{key}", "versions": []})
+                entry |= {"scheme": offer.scheme, "name": offer.name, "retrieved": offer.retrieved.isoformat()}
+                entry["versions"].append(bf.version.isoformat())
+        vendors.append({"vendor": vendor, "versions": [b.version.isoformat() for b in versions],
+                        "offers": list(offers.values())})
+    schemes = sorted({o["scheme"] for v in vendors for o in v["offers"]})
+    return {"directory": catalog.root, "schemes": schemes, "vendors": vendors}
+
+
+@app.command("list")
+def list_(pricebooks: PricebooksOption = None, format: TableOrJson = Format.table) -> None:
+    """List vendors, offers, schemes, versions and retrieval dates."""
+    check_format(format, (Format.table, Format.json))
+    listing = _listing(pricebooks)
+    if format is Format.json:
+        print_json(listing)
+        return
+    from rich.table import Table
+
+    table = Table("Offer", "Scheme", "Name", "Versions", "Retrieved", header_style="bold")
+    for vendor in listing["vendors"]:
+        for offer in vendor["offers"]:
+            table.add_row(offer["id"], offer["scheme"], offer["name"], ", ".join(offer["versions"]), offer["retrieved"])
+    out.print(table)
+
+
+@app.command()
+def show(
+    offer: Annotated[str, typer.Argument(help="Offer id, vendor/offer.", show_default=False)],
+    as_of: AsOfOption = None,
+    pricebooks: PricebooksOption = None,
+    format: TableOrJson = Format.table,
+) -> None:
+    """Show one offer as in force on a date: its rates, tokenizer, source and retrieval date."""
+    from tco.files.pricebooks import load_catalog
+
+    check_format(format, (Format.table, Format.json))
+    selection = load_catalog(pricebooks).as_of(as_of_date(as_of))
+    ref = selection.get(offer)
+    data: dict[str, Any] = {
+        "id": ref.id, "vendor": ref.source.vendor, "version": ref.source.version.isoformat(),
+        "file": ref.source.file, "sha256": ref.source.sha256,
+        **json.loads(ref.offer.model_dump_json(exclude_defaults=False)),
+    }
+    tokenizer = getattr(ref.offer, "tokenizer", None)
+    if tokenizer:
+        table = selection.tokenizers
+        data["tokenizer_ratio_to_o200k"] = {
+            content: str(table.ratio(tokenizer, content)[0]) for content in ("prose", "code", "cjk")
+        }
+    if format is Format.json:
+        print_json(data)
+        return
+    import yaml
+
+    out.print(f"[bold]{ref.id}[/bold]  ({ref.source.file})")
+    out.print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), markup=False)
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="pricebook, tokenizers or workload.")] = "pricebook",
+    write: Annotated[Path | None, typer.Option("--write", help="Write all three schema files into this directory.", show_default=False)] = None,
+) -> None:
+    """Print the JSON Schema of price books, the tokenizer table or workloads (editors check files with it)."""
+    from tco.errors import TcoError, nearest
+    from tco.files.output import write_atomic
+    from tco.models.schemas import SCHEMAS, schema_json
+
+    if write is not None:
+        for name, filename in SCHEMAS.items():
+            write_atomic(write / filename, schema_json(name).encode())
+            out.print(f"wrote {write / filename}")
+        return
+    if kind not in SCHEMAS:
+        raise TcoError(f"unknown schema {kind!r}; expected one of {', '.join(SCHEMAS)}{nearest(kind, SCHEMAS)}")
+    out.print(schema_json(kind), end="", markup=False)

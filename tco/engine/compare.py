@@ -1,0 +1,174 @@
+"""Apply a workload to every candidate and rank the results (DESIGN.md, the cost model)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tco.engine import credit, outcome, per_token, provisioned, seat
+from tco.engine.bill import Bearer, Bill
+from tco.engine.job import Job
+from tco.errors import TcoError
+from tco.engine.people import break_even, cost_per_completed_task, human_baseline
+from tco.models.catalog import BookFile, Selection
+from tco.models.workload import Workload
+
+SCHEMES = {
+    "per_token": per_token.bill,
+    "seat": seat.bill,
+    "credit": credit.bill,
+    "per_resolution": outcome.per_resolution,
+    "per_conversation": outcome.per_conversation,
+    "provisioned": provisioned.bill,
+}
+
+
+@dataclass(frozen=True)
+class Risk:
+    fixed_commitment: Decimal
+    variable_spend: Decimal
+    customer_failure_spend: Decimal
+    failure_bearer: Bearer
+    volume_bearer: Bearer
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    candidate: str
+    offer: str
+    scheme: str
+    success_rate: Decimal
+    expected_attempts: Decimal
+    task_success_rate: Decimal
+    per_task_cost: Decimal
+    success_adjusted_cost: Decimal
+    cost_per_completed_task: Decimal
+    human_baseline: Decimal
+    break_even_success_rate: Decimal | None
+    period_cost: Decimal
+    period_tco: Decimal
+    risk: Risk
+    breakdown: dict[str, object]
+    warnings: tuple[str, ...]
+    pricebook: BookFile
+
+
+@dataclass(frozen=True)
+class Comparison:
+    workload: Workload
+    selection: Selection
+    results: list[CandidateResult]
+    """Ranked by cost per completed task, cheapest first."""
+
+    @property
+    def pricebooks(self) -> list[BookFile]:
+        used = {r.pricebook.file: r.pricebook for r in self.results}
+        for r in self.results:  # books of spill-over and model offers too
+            for key in ("spillover_offer", "model"):
+                ref = r.breakdown.get(key)
+                if isinstance(ref, str) and self.selection.find(ref):
+                    book = self.selection.find(ref).source
+                    used[book.file] = book
+        return sorted(used.values(), key=lambda b: (b.vendor, b.version))
+
+
+def charge(job: Job) -> Bill:
+    return SCHEMES[job.ref.offer.scheme](job)
+
+
+def per_task_cost(bill: Bill, job: Job) -> Decimal:
+    return bill.period_cost / job.tasks
+
+
+def volume_bearer(bill: Bill) -> Bearer:
+    """Who carries a volume surprise: vendor under a flat fee for unbounded use, customer when commitment dominates."""
+    if bill.unmetered:
+        return "vendor"
+    if bill.period_cost and bill.fixed_commitment * 2 > bill.period_cost:
+        return "customer"
+    return "shared"
+
+
+def evaluate(job: Job) -> CandidateResult:
+    bill = charge(job)
+    E, S = job.E, job.S
+    cost = per_task_cost(bill, job)
+    cpct = cost_per_completed_task(cost, E, S, job.human)
+    baseline = human_baseline(job.human)
+
+    def cpct_at(s: Decimal) -> Decimal:
+        other = job.with_success_rate(s)
+        return cost_per_completed_task(per_task_cost(charge(other), other), other.E, other.S, job.human)
+
+    return CandidateResult(
+        candidate=job.candidate.name,
+        offer=job.ref.id,
+        scheme=job.ref.offer.scheme,
+        success_rate=job.s,
+        expected_attempts=E,
+        task_success_rate=S,
+        per_task_cost=cost,
+        success_adjusted_cost=cost / S,
+        cost_per_completed_task=cpct,
+        human_baseline=baseline,
+        break_even_success_rate=break_even(cpct_at, baseline),
+        period_cost=bill.period_cost,
+        period_tco=job.tasks * cpct,
+        risk=Risk(
+            fixed_commitment=bill.fixed_commitment,
+            variable_spend=bill.period_cost - bill.fixed_commitment,
+            customer_failure_spend=bill.customer_failure_spend,
+            failure_bearer=bill.failure_bearer,
+            volume_bearer=volume_bearer(bill),
+        ),
+        breakdown={"expected_attempts": E, "task_success_rate": S, **bill.breakdown},
+        warnings=bill.warnings,
+        pricebook=job.ref.source,
+    )
+
+
+def compare(workload: Workload, selection: Selection) -> Comparison:
+    """Cost every candidate of `workload` on the price books in `selection`, cheapest per completed task first."""
+    results, problems = [], []
+    for index in range(len(workload.candidates)):
+        try:
+            results.append(evaluate(Job.of(workload, index, selection)))
+        except TcoError as e:
+            problems += e.problems
+    if problems:
+        raise TcoError(problems)
+    return Comparison(workload, selection, ranked_by(results, "cost_per_completed_task"))
+
+
+SORT_FIELDS = ("cost_per_completed_task", "success_adjusted_cost", "per_task_cost", "period_cost", "period_tco",
+               "break_even_success_rate", "candidate")
+
+
+def ranked_by(results: list[CandidateResult], field: str) -> list[CandidateResult]:
+    """Results ordered by `field`, ascending (names alphabetically; no break-even last)."""
+    def key(r: CandidateResult) -> tuple:
+        value = getattr(r, field)
+        return (value is None, value if value is not None else 0, r.candidate)
+
+    return sorted(results, key=key)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The one-line answer: the cheapest candidate per completed task, by how much, and against people."""
+
+    best: CandidateResult
+    runner_up: CandidateResult | None
+    beats_human: bool
+
+    @property
+    def margin(self) -> Decimal | None:
+        """How much more the runner-up costs per completed task."""
+        return None if self.runner_up is None else self.runner_up.cost_per_completed_task - self.best.cost_per_completed_task
+
+
+def verdict(comparison: Comparison) -> Verdict:
+    ranked = ranked_by(comparison.results, "cost_per_completed_task")
+    best = ranked[0]
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    return Verdict(best, runner_up, best.cost_per_completed_task < best.human_baseline)

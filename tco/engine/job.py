@@ -1,0 +1,78 @@
+"""One candidate's resolved inputs: the workload with the candidate's overrides applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from tco.errors import TcoError, candidate_error
+from tco.engine.attempts import expected_attempts, task_success
+from tco.models.catalog import OfferRef, Selection
+from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
+
+
+@dataclass(frozen=True)
+class Job:
+    workload: Workload
+    candidate: Candidate
+    ref: OfferRef
+    selection: Selection
+    task: Task
+    human: Human
+    s: Decimal
+    """Per-attempt success rate (varied when solving for break-even)."""
+    index: int = 0
+    """The candidate's place in the workload, for locating errors."""
+
+    @classmethod
+    def of(cls, workload: Workload, index: int, selection: Selection) -> Job:
+        candidate = workload.candidates[index]
+        task, human = workload.task, workload.human
+        if candidate.task is not None:
+            task = task.model_copy(update=candidate.task.model_dump(exclude_none=True))
+        if candidate.human is not None:
+            human = human.model_copy(update=candidate.human.model_dump(exclude_none=True))
+        ref = selection.find(candidate.offer)
+        if ref is None:
+            raise candidate_error(index, "offer", selection.explain_missing(candidate.offer))
+        return cls(workload, candidate, ref, selection, task, human, candidate.success_rate, index)
+
+    def with_success_rate(self, s: Decimal) -> Job:
+        return replace(self, s=s)
+
+    def error(self, field: str, message: str) -> TcoError:
+        """A problem with this candidate's `field`, to be located in the workload file."""
+        return candidate_error(self.index, field, message)
+
+    @property
+    def tasks(self) -> Decimal:
+        return self.workload.tasks
+
+    @property
+    def months(self) -> Decimal:
+        return MONTHS_PER_PERIOD[self.workload.period]
+
+    @property
+    def hours(self) -> Decimal:
+        return HOURS_PER_PERIOD[self.workload.period]
+
+    @property
+    def E(self) -> Decimal:
+        return expected_attempts(self.s, self.task.max_attempts)
+
+    @property
+    def S(self) -> Decimal:
+        return task_success(self.s, self.task.max_attempts)
+
+    @property
+    def failed_attempt_share(self) -> Decimal:
+        """(E − S)/E: the share of attempts that fail, by which fixed and metered bills are split to failure."""
+        return (self.E - self.S) / self.E
+
+    @property
+    def seats(self) -> int | None:
+        return self.candidate.seats or self.workload.seats
+
+    @property
+    def assumed_share(self) -> Decimal:
+        return self.candidate.assumed_resolution_share

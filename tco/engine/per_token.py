@@ -1,0 +1,145 @@
+"""Per-token pricing: the call charge (DESIGN.md step 1) with tokenizer ratio, cache, tiers and batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tco.engine.bill import Bill
+from tco.engine.job import Job
+from tco.models.pricebook import PerTokenOffer, RateCard
+
+MILLION = Decimal(1_000_000)
+
+
+@dataclass(frozen=True)
+class CallTokens:
+    """One call's tokens, counted in the offer's tokenizer."""
+
+    input: Decimal
+    cached_share: Decimal
+    cache_write: Decimal
+    output: Decimal
+    reasoning: Decimal
+
+    @property
+    def prompt_size(self) -> Decimal:
+        """What long-context thresholds are measured on: all input, cache reads and writes."""
+        return self.input + self.cache_write
+
+
+def tokenizer_ratio(job: Job, tokenizer: str) -> tuple[Decimal, list[str]]:
+    """Tokens in `tokenizer` per token of the workload's tokenizer, for the workload's content."""
+    table, content = job.selection.tokenizers, job.workload.content
+    ours, measured_ours = table.ratio(tokenizer, content)
+    theirs, measured_theirs = table.ratio(job.workload.tokenizer, content)
+    warnings = []
+    if not (measured_ours and measured_theirs):
+        warnings.append(f"no {content} measurement for tokenizer {tokenizer} or {job.workload.tokenizer}; prose ratio used")
+    return ours / theirs, warnings
+
+
+def call_tokens(job: Job, ratio: Decimal) -> CallTokens:
+    t = job.task
+    return CallTokens(
+        t.input_tokens * ratio, t.cached_input_share, t.cache_write_tokens * ratio,
+        t.output_tokens * ratio, t.reasoning_tokens * ratio,
+    )
+
+
+def card_charge(card: RateCard, tokens: CallTokens, ttl: str, share: Decimal = Decimal(1)) -> dict[str, Decimal]:
+    """Charge per category for `share` of the call's input-side tokens and, when share is 1, its output."""
+    cached = card.cached_input_mtok if card.cached_input_mtok is not None else card.input_mtok
+    write = (card.cache_write_1h_mtok if ttl == "1h" else None) or card.cache_write_mtok or card.input_mtok
+    out = {
+        "input": tokens.input * (1 - tokens.cached_share) * share * card.input_mtok,
+        "cached_input": tokens.input * tokens.cached_share * share * cached,
+        "cache_write": tokens.cache_write * share * write,
+        "output": tokens.output * card.output_mtok,
+        "reasoning": tokens.reasoning * (card.reasoning_mtok if card.reasoning_mtok is not None else card.output_mtok),
+    }
+    return {k: v / MILLION for k, v in out.items()}
+
+
+def _card(job: Job, offer: PerTokenOffer, service: str, tier_index: int | None) -> RateCard:
+    """The rate card for a service tier (standard, batch, flex, priority) at a context tier (None = base)."""
+    if tier_index is None:
+        rates, others, where = offer.rates, offer.service_tiers, ""
+    else:
+        tier = offer.context_tiers[tier_index]
+        rates, others, where = tier.rates, tier.service_tiers, f" above {tier.above_input_tokens:,} input tokens"
+    if service == "standard":
+        return rates
+    if service not in others:
+        field = "task.batch_share" if service == "batch" else "task.service_tier"
+        sold = ", ".join(["standard", *others]) if others else "standard only"
+        raise job.error(field, f"{offer.name} has no {service} rates{where} (sells {sold}); "
+                               "override this key for this candidate")
+    return others[service]
+
+
+def priced_call(job: Job, offer: PerTokenOffer, tokens: CallTokens, service: str, ttl: str) -> dict[str, Decimal]:
+    """One call's charge by category on one service tier, long-context tiers applied."""
+    size = tokens.prompt_size
+    crossed = [i for i, tier in enumerate(offer.context_tiers) if size > tier.above_input_tokens]
+    if not crossed:
+        return card_charge(_card(job, offer, service, None), tokens, ttl)
+    top = crossed[-1]
+    if offer.context_tiers[top].rule == "whole_request":
+        return card_charge(_card(job, offer, service, top), tokens, ttl)
+    # marginal: input-side tokens in each band at that band's rates; output at the base rates
+    bounds = [Decimal(0)] + [Decimal(offer.context_tiers[i].above_input_tokens) for i in crossed] + [size]
+    total = card_charge(_card(job, offer, service, None), tokens, ttl, (bounds[1] - bounds[0]) / size)
+    for band, i in enumerate(crossed, start=1):
+        part = card_charge(_card(job, offer, service, i), tokens, ttl, (bounds[band + 1] - bounds[band]) / size)
+        for k in ("input", "cached_input", "cache_write"):
+            total[k] += part[k]
+    return total
+
+
+def call_charge(offer: PerTokenOffer, job: Job, tokens: CallTokens, batch_share: Decimal | None = None) -> dict[str, Decimal]:
+    """The call charge by category: the batch share at batch rates, the rest at the task's service tier."""
+    b = job.task.batch_share if batch_share is None else batch_share
+    service, ttl = job.task.service_tier, job.task.cache_write_ttl
+    direct = priced_call(job, offer, tokens, service, ttl)
+    if not b:
+        return direct
+    batched = priced_call(job, offer, tokens, "batch", ttl)
+    return {k: (1 - b) * direct[k] + b * batched[k] for k in direct}
+
+
+def calls_per_attempt(job: Job) -> Decimal:
+    """calls / (1 − format_retry_rate): malformed outputs are called again (DESIGN.md step 2)."""
+    return job.task.calls / (1 - job.task.format_retry_rate)
+
+
+def attempt_charge(offer: PerTokenOffer, job: Job, batch_share: Decimal | None = None) -> tuple[Decimal, dict[str, object], list[str]]:
+    """A: the charge for one attempt on a per-token offer, with how it was built."""
+    ratio, warnings = tokenizer_ratio(job, offer.tokenizer)
+    charges = call_charge(offer, job, call_tokens(job, ratio), batch_share)
+    call = sum(charges.values(), Decimal(0))
+    n = calls_per_attempt(job)
+    breakdown: dict[str, object] = {
+        "tokenizer": offer.tokenizer,
+        "tokenizer_ratio": ratio,
+        "call_charge": call,
+        "call_charge_by_kind": charges,
+        "calls_per_attempt": n,
+        "attempt_charge": n * call,
+    }
+    return n * call, breakdown, warnings
+
+
+def bill(job: Job) -> Bill:
+    offer = job.ref.offer
+    assert isinstance(offer, PerTokenOffer)
+    A, breakdown, warnings = attempt_charge(offer, job)
+    per_task = A * job.E
+    return Bill(
+        period_cost=job.tasks * per_task,
+        fixed_commitment=Decimal(0),
+        customer_failure_spend=job.tasks * A * (job.E - job.S),
+        failure_bearer="customer",
+        breakdown=breakdown,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,91 @@
+"""Provisioned capacity: units sized to peak demand, billed whether used or not, spill-over paid per token."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from tco.engine.bill import Bill
+from tco.engine.job import Job
+from tco.engine.per_token import attempt_charge, call_tokens, calls_per_attempt, tokenizer_ratio
+from tco.engine.seat import term_of
+from tco.models.pricebook import PerTokenOffer, ProvisionedOffer
+
+
+def weighted_tokens_per_attempt(job: Job, offer: ProvisionedOffer) -> tuple[Decimal, list[str]]:
+    """Tokens one attempt counts against throughput, each kind at its weight."""
+    ratio, warnings = tokenizer_ratio(job, offer.tokenizer)
+    t, w = call_tokens(job, ratio), offer.throughput.weights
+    reasoning = w.reasoning if w.reasoning is not None else w.output
+    per_call = (t.input * (1 - t.cached_share) * w.input + t.input * t.cached_share * w.cached_input
+                + t.cache_write * w.input + t.output * w.output + t.reasoning * reasoning)
+    return calls_per_attempt(job) * per_call, warnings
+
+
+def units_for(offer: ProvisionedOffer, tokens_per_minute: Decimal) -> int:
+    """The fewest units the offer sells (minimum, then whole increments) that sustain `tokens_per_minute`."""
+    needed = math.ceil(tokens_per_minute / offer.throughput.tokens_per_minute_per_unit)
+    if needed <= offer.min_units:
+        return offer.min_units
+    return offer.min_units + math.ceil((needed - offer.min_units) / offer.unit_increment) * offer.unit_increment
+
+
+def spill_share(capacity: Decimal, average: Decimal, peak: Decimal) -> Decimal:
+    """Share of demand above capacity, for load falling evenly from the peak in working hours.
+
+    The load-duration curve runs straight from `peak` down to 2·average − peak (or to zero over the
+    first 2·average/peak of the time when the peak is over twice the average), so its mean is `average`.
+    """
+    if not average or capacity >= peak:
+        return Decimal(0)
+    low = max(2 * average - peak, Decimal(0))
+    span = 1 if low else 2 * average / peak
+    if capacity <= low:
+        return (average - capacity) / average
+    above = span * (peak - capacity) / (peak - low)
+    return (peak - capacity) * above / 2 / average
+
+
+def bill(job: Job) -> Bill:
+    offer = job.ref.offer
+    assert isinstance(offer, ProvisionedOffer)
+    w = job.workload
+    if w.working_hours is None or w.peak_factor is None:
+        raise job.error("offer", f"{job.ref.id} is provisioned capacity, sized to peak demand; "
+                                 "add `working_hours:` and `peak_factor:` to the workload")
+    term = term_of(job, offer.terms)
+    price = offer.terms[term]
+    per_attempt, warnings = weighted_tokens_per_attempt(job, offer)
+    average = job.tasks * job.E * per_attempt / (w.working_hours * 60)
+    peak = average * w.peak_factor
+    units = job.candidate.units or units_for(offer, peak)
+    capacity = units * offer.throughput.tokens_per_minute_per_unit
+    unit_cost = price.unit_hour * job.hours if price.unit_hour is not None else price.unit_month * job.months
+    fixed = units * unit_cost
+    share = spill_share(capacity, average, peak)
+    spill_cost = Decimal(0)
+    breakdown: dict[str, object] = {
+        "term": term, "weighted_tokens_per_attempt": per_attempt, "average_tokens_per_minute": average,
+        "peak_tokens_per_minute": peak, "units": units, "capacity_tokens_per_minute": capacity,
+        "unit_cost_per_period": unit_cost, "capacity_fees": fixed, "utilisation": average / capacity,
+        "spill_share": share,
+    }
+    if share:
+        spill_ref = job.selection.find(offer.spillover_offer)
+        if spill_ref is None or not isinstance(spill_ref.offer, PerTokenOffer):
+            raise job.error("offer", f"demand spills over capacity to {offer.spillover_offer}, which is not a per_token "
+                                     f"offer in force on {job.selection.as_of}; buy more `units:` or pick another --as-of")
+        spill = spill_ref.offer
+        A, _, spill_warnings = attempt_charge(spill, job)
+        spill_cost = job.tasks * job.E * A * share
+        warnings += spill_warnings
+        breakdown |= {"spillover_offer": offer.spillover_offer, "spillover_cost": spill_cost}
+    period = fixed + spill_cost
+    return Bill(
+        period_cost=period,
+        fixed_commitment=fixed,
+        customer_failure_spend=period * job.failed_attempt_share,
+        failure_bearer="customer",
+        breakdown=breakdown,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,111 @@
+"""Reading a price-book tree: `<vendor>/<effective-date>.yaml` files and `tokenizers.yaml`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+
+from tco.errors import Problem, TcoError, nearest
+from tco.files.validation import validate
+from tco.files.yaml_source import Located, read_yaml
+from tco.models.catalog import BookFile, Catalog
+from tco.models.pricebook import PerTokenOffer, PriceBook, ProvisionedOffer, SeatOffer
+from tco.models.tokenizer import TokenizerTable
+
+TOKENIZERS_FILE = "tokenizers.yaml"
+
+
+def bundled_dir() -> Path:
+    """The price books shipped with tco: inside the installed package, or the repository's own."""
+    packaged = Path(__file__).resolve().parent.parent / "pricebooks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "pricebooks"
+
+
+def display(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def load_catalog(root: Path | None = None) -> Catalog:
+    """Read and check every file of a price-book tree; raise every problem found, in all files, at once."""
+    root = root or bundled_dir()
+    if not root.is_dir():
+        raise TcoError([Problem(display(root), None, "", "no such price-book directory")])
+    problems: list[Problem] = []
+    located: dict[str, Located] = {}
+    tokenizers = None
+    try:
+        tok_located = read_yaml(root / TOKENIZERS_FILE, display(root / TOKENIZERS_FILE))
+        tokenizers = validate(TokenizerTable, tok_located)
+    except TcoError as e:
+        problems += e.problems
+    books: dict[str, list[BookFile]] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        for path in sorted(folder.iterdir()):
+            name = display(path)
+            if path.suffix not in (".yaml", ".yml"):
+                continue
+            try:
+                version = dt.date.fromisoformat(path.stem)
+            except ValueError:
+                problems.append(Problem(name, None, "", "a price-book file is named by its effective date, YYYY-MM-DD.yaml"))
+                continue
+            try:
+                doc = read_yaml(path, name)
+                book = validate(PriceBook, doc)
+            except TcoError as e:
+                problems += e.problems
+                continue
+            if book.vendor != folder.name:
+                problems.append(doc.problem(("vendor",), f"is {book.vendor!r} but the file is in folder {folder.name!r}"))
+            if book.version != version:
+                problems.append(doc.problem(("version",), f"is {book.version} but the file is named {path.name}"))
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            books.setdefault(folder.name, []).append(BookFile(book, name, sha))
+            located[name] = doc
+    for versions in books.values():
+        versions.sort(key=lambda b: b.version)
+    if tokenizers is not None:
+        catalog = Catalog(books, tokenizers, display(root))
+        problems += _cross_references(catalog, located)
+    if problems:
+        raise TcoError(problems)
+    return catalog
+
+
+def _cross_references(catalog: Catalog, located: dict[str, Located]) -> list[Problem]:
+    """Names that must exist elsewhere in the tree: tokenizers, spill-over offers, multiplier keys."""
+    problems: list[Problem] = []
+    ids = catalog.all_offer_ids()
+    per_token = {
+        f"{b.vendor}/{k}" for v in catalog.books.values() for b in v for k, o in b.book.offers.items()
+        if isinstance(o, PerTokenOffer)
+    }
+    tokenizer_names = catalog.tokenizers.tokenizers
+    for versions in catalog.books.values():
+        for bf in versions:
+            doc = located[bf.file]
+            for key, offer in bf.book.offers.items():
+                at = ("offers", key)
+                if isinstance(offer, (PerTokenOffer, ProvisionedOffer)) and offer.tokenizer not in tokenizer_names:
+                    problems.append(doc.problem(at + ("tokenizer",), f"unknown tokenizer {offer.tokenizer!r}"
+                                                f"{nearest(offer.tokenizer, tokenizer_names)}"))
+                if isinstance(offer, ProvisionedOffer) and offer.spillover_offer not in per_token:
+                    why = "is not a per_token offer" if offer.spillover_offer in ids else "is not a known offer"
+                    problems.append(doc.problem(at + ("spillover_offer",), f"{offer.spillover_offer!r} {why}"
+                                                f"{nearest(offer.spillover_offer, per_token)}"))
+                if isinstance(offer, SeatOffer):
+                    for model in offer.model_multipliers:
+                        if model not in per_token:
+                            problems.append(doc.problem(at + ("model_multipliers", model),
+                                                        f"{model!r} is not a per_token offer id{nearest(model, per_token)}"))
+                    if offer.model_multipliers and (offer.allowance is None or offer.allowance.unit != "request"):
+                        problems.append(doc.problem(at + ("model_multipliers",), "model multipliers apply only to an allowance in unit request"))
+    return problems

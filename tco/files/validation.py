@@ -1,0 +1,145 @@
+"""Turn pydantic's errors into `Problem`s that name file, line and field and suggest the nearest valid name."""
+
+from __future__ import annotations
+
+import types
+import typing
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from tco.errors import Problem, TcoError, nearest
+from tco.files.yaml_source import Located
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], located: Located) -> M:
+    """Build `model` from a located YAML document, or raise every problem in it at once."""
+    try:
+        result = model.model_validate(located.data)
+    except ValidationError as e:
+        seen = {(p.line, p.field) for p in located.problems}
+        found = [p for p in problems(model, located, e) if (p.line, p.field) not in seen]
+        raise TcoError(sorted(located.problems + found, key=lambda p: p.line or 0)) from None
+    if located.problems:
+        raise TcoError(located.problems)
+    return result
+
+
+def problems(model: type[BaseModel], located: Located, error: ValidationError) -> list[Problem]:
+    out: list[Problem] = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        path = _data_path(model, loc)
+        out.append(located.problem(path, _message(model, loc, item)))
+    return out
+
+
+def _message(model: type[BaseModel], loc: tuple, item: dict[str, Any]) -> str:
+    kind, value = item["type"], item.get("input")
+    found = _describe(value)
+    if kind == "extra_forbidden":
+        valid = _field_names(_type_at(model, loc[:-1]))
+        return f"unknown field; expected one of {', '.join(valid)}{nearest(str(loc[-1]), valid)}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "union_tag_invalid":
+        tags = item["ctx"]["expected_tags"].replace("'", "").split(", ")
+        return f"unknown scheme {item['ctx']['tag']!r}; expected one of {', '.join(tags)}{nearest(item['ctx']['tag'], tags)}"
+    if kind == "union_tag_not_found":
+        return "missing field 'scheme'; expected one of per_token, seat, credit, per_resolution, per_conversation, provisioned"
+    if kind == "literal_error":
+        options = item["ctx"]["expected"].replace("'", "").replace(" or ", ", ").split(", ")
+        return f"expected one of {', '.join(options)}, found {found}{nearest(str(value), options)}"
+    if kind == "is_instance_of" and "Decimal" in item["msg"] or kind in ("decimal_type", "float_type"):
+        return f"expected a number, found {found}"
+    if kind in ("int_type", "int_from_float"):
+        return f"expected a whole number, found {found}"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
+        return f"expected a date YYYY-MM-DD, found {found}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of fields, found {found}"
+    if kind == "list_type":
+        return f"expected a list, found {found}"
+    if kind == "string_type":
+        return f"expected text, found {found}"
+    if kind == "string_pattern_mismatch":
+        return f"expected lowercase letters, digits, '.' and '-', found {found}"
+    if kind == "value_error":
+        return item["msg"].removeprefix("Value error, ")
+    msg = item["msg"].replace("Input should be", "expected").replace("Value should have", "expected")
+    return f"{msg}, found {found}"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return repr(value)
+
+
+def _unwrap(tp: Any) -> Any:
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _members(tp: Any) -> list[Any]:
+    tp = _unwrap(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return [_unwrap(m) for m in typing.get_args(tp) if m is not type(None)]
+    return [tp]
+
+
+def _step(tp: Any, part: Any) -> tuple[Any, bool]:
+    """The type one step down `part`, and whether `part` is a key of the data (not a union tag)."""
+    members = _members(tp)
+    if len(members) > 1:  # a discriminated union: pydantic puts the tag in the path
+        for member in members:
+            scheme = getattr(member, "model_fields", {}).get("scheme")
+            if scheme is not None and part in typing.get_args(scheme.annotation):
+                return member, False
+    for member in members:
+        origin = typing.get_origin(member)
+        if isinstance(member, type) and issubclass(member, BaseModel) and part in member.model_fields:
+            return member.model_fields[part].annotation, True
+        if origin is dict:
+            return typing.get_args(member)[1], True
+        if origin is list and isinstance(part, int):
+            return typing.get_args(member)[0], True
+    return None, True
+
+
+def _type_at(model: type[BaseModel], loc: tuple) -> Any:
+    tp: Any = model
+    for part in loc:
+        tp, _ = _step(tp, part)
+    return tp
+
+
+def _data_path(model: type[BaseModel], loc: tuple) -> tuple:
+    tp: Any = model
+    path = []
+    for part in loc:
+        tp, is_key = _step(tp, part)
+        if is_key:
+            path.append(part)
+    return tuple(path)
+
+
+def _field_names(tp: Any) -> list[str]:
+    for member in _members(tp):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            return list(member.model_fields)
+    return []

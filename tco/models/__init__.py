@@ -1,0 +1,1 @@
+"""Pydantic models of tco's inputs: price books, tokenizers and workloads."""

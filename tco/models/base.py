@@ -1,0 +1,61 @@
+"""The strict base model and the named types every tco model is built from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
+
+
+def _exact(value: Any) -> Any:
+    """YAML integers are exact too: accept them where a decimal is expected (but never a bool)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+class Strict(BaseModel):
+    """Strict: unknown fields are errors, nothing is coerced from text, models are immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+Number = Annotated[Decimal, BeforeValidator(_exact), Field(allow_inf_nan=False)]
+Money = Annotated[Number, Field(ge=0)]
+"""USD, exact, never negative."""
+Share = Annotated[Number, Field(ge=0, le=1)]
+"""A fraction between 0 and 1."""
+Probability = Annotated[Number, Field(gt=0, le=1)]
+"""A chance in (0, 1]; 0 would make the cost of a completed task infinite."""
+Positive = Annotated[Number, Field(gt=0)]
+Count = Annotated[int, Field(ge=0)]
+PositiveCount = Annotated[int, Field(ge=1)]
+Date = dt.date
+
+
+def _plausible_mtok(value: Decimal) -> Decimal:
+    if value and value < Decimal("0.0001"):
+        raise ValueError(
+            f"{value} USD per million tokens is implausibly low; fields ending _mtok are per MILLION tokens "
+            f"(a per-token price of {value} is {(value * 1_000_000).normalize():f} per million)"
+        )
+    if value > Decimal("10000"):
+        raise ValueError(f"{value} USD per million tokens is implausibly high; fields ending _mtok are per million")
+    return value
+
+
+MtokRate = Annotated[Money, AfterValidator(_plausible_mtok)]
+"""USD per million tokens, checked to be plausible for that unit."""
+
+
+class Sourced(Strict):
+    """Where a figure comes from: every offer and tokenizer carries this."""
+
+    source_urls: list[HttpUrl] = Field(min_length=1)
+    """The pages the figures were checked against, the vendor's own first."""
+    retrieved: Date
+    """The date the figures were checked against the sources."""
+    notes: str = ""
+    """What the source says that matters: its own date, caveats, conflicts."""

@@ -1,0 +1,217 @@
+"""Price books: one vendor's offers at one effective date, in six billing schemes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from tco.models.base import Count, Date, Money, MtokRate, Positive, PositiveCount, Sourced, Strict
+
+ServiceTier = Literal["batch", "flex", "priority"]
+
+
+class RateCard(Strict):
+    """Per-token rates in USD per million tokens."""
+
+    input_mtok: MtokRate
+    """Uncached input."""
+    cached_input_mtok: MtokRate | None = None
+    """Input read from the prompt cache; absent means cache reads are billed as input."""
+    cache_write_mtok: MtokRate | None = None
+    """Writing to the cache (5-minute lifetime where the vendor sells two); absent means billed as input."""
+    cache_write_1h_mtok: MtokRate | None = None
+    """Writing to the 1-hour cache, where sold."""
+    output_mtok: MtokRate
+    """Visible output."""
+    reasoning_mtok: MtokRate | None = None
+    """Hidden reasoning; absent means billed at the output rate, as every major vendor does."""
+
+
+class ContextTier(Strict):
+    """Long-context pricing above an input-size threshold."""
+
+    above_input_tokens: PositiveCount
+    """The threshold on one call's input: uncached + cached input + cache writes."""
+    rule: Literal["whole_request", "marginal"]
+    """whole_request: past the threshold every token of the call is billed at these rates; marginal: only the input past it."""
+    rates: RateCard
+    service_tiers: dict[ServiceTier, RateCard] = {}
+    """Rate cards of other service tiers (batch, flex, priority) above the threshold."""
+
+
+class OfferBase(Sourced):
+    name: str = Field(min_length=1)
+    """The vendor's name for the offer."""
+
+
+class PerTokenOffer(OfferBase):
+    """Billed per token: the API price list."""
+
+    scheme: Literal["per_token"]
+    model: str = ""
+    """The vendor's API model id."""
+    tokenizer: str
+    """Name of the tokenizer in tokenizers.yaml."""
+    rates: RateCard
+    """Standard (on-demand) rates."""
+    service_tiers: dict[ServiceTier, RateCard] = {}
+    """Other service tiers: batch, flex, priority."""
+    context_tiers: list[ContextTier] = []
+    """Long-context tiers, by ascending threshold."""
+
+    @model_validator(mode="after")
+    def _tiers_ascend(self) -> PerTokenOffer:
+        thresholds = [t.above_input_tokens for t in self.context_tiers]
+        if thresholds != sorted(set(thresholds)):
+            raise ValueError("context_tiers must have distinct thresholds in ascending order")
+        return self
+
+
+class Allowance(Strict):
+    """Usage included with each seat, pooled across the seats bought."""
+
+    unit: Literal["request", "usd", "credit"]
+    """request: premium requests × model multiplier; usd: dollars of usage at API rates; credit: credits consumed at API rates."""
+    per_seat_month: Money
+    """Units included per seat per month."""
+    usd_per_credit: Positive | None = None
+    """For unit credit: dollars of API-rate usage one credit covers."""
+
+    @model_validator(mode="after")
+    def _credit_needs_price(self) -> Allowance:
+        if (self.unit == "credit") != (self.usd_per_credit is not None):
+            raise ValueError("usd_per_credit is required with unit credit and only then")
+        return self
+
+
+class SeatOffer(OfferBase):
+    """Billed per seat per month, with an optional allowance of usage and overage past it."""
+
+    scheme: Literal["seat"]
+    seat_month: dict[str, Money] = Field(min_length=1)
+    """USD per seat per month by commitment term (e.g. monthly, annual); the first is the default."""
+    min_seats: PositiveCount = 1
+    allowance: Allowance | None = None
+    """Usage included per seat; absent means usage is not metered (a flat fee with fair-use limits)."""
+    overage_per_unit: Money | None = None
+    """USD per allowance unit past the allowance; absent means the plan sells no overage."""
+    model_multipliers: dict[str, Money] = {}
+    """Allowance units one request to a model uses, by tco offer id (for unit request)."""
+
+
+class CreditPack(Strict):
+    credits: PositiveCount
+    price: Money
+
+
+CreditUnit = Literal["request", "action", "conversation", "resolution", "api_usd"]
+
+
+class CreditOffer(OfferBase):
+    """Billed in credits bought per credit or in packs, consumed per unit of work."""
+
+    scheme: Literal["credit"]
+    price_per_credit: Money | None = None
+    """Pay-as-you-go USD per credit."""
+    packs: list[CreditPack] = []
+    """Credit packs on sale; the cheapest way to cover the need is used."""
+    credits_per: dict[CreditUnit, Money] = Field(min_length=1)
+    """Credits consumed per unit of work: request, action, conversation, resolution, or dollar of API-rate usage."""
+    action_token_limit: PositiveCount | None = None
+    """Tokens one action covers; an action using more is charged as several."""
+    included_credits_month: Count = 0
+    platform_fee_month: Money = Decimal(0)
+
+    @model_validator(mode="after")
+    def _has_a_price(self) -> CreditOffer:
+        if self.price_per_credit is None and not self.packs:
+            raise ValueError("a credit offer needs price_per_credit or packs")
+        return self
+
+
+class PerResolutionOffer(OfferBase):
+    """Billed per resolution the vendor counts."""
+
+    scheme: Literal["per_resolution"]
+    per_resolution: Money
+    counts: Literal["confirmed_only", "confirmed_and_assumed"]
+    """What the vendor bills as a resolution: only confirmed ones, or assumed ones too (the customer left)."""
+    platform_fee_month: Money = Decimal(0)
+    included_resolutions_month: Count = 0
+
+
+class PerConversationOffer(OfferBase):
+    """Billed per conversation, and per action where sold so."""
+
+    scheme: Literal["per_conversation"]
+    per_conversation: Money
+    per_action: Money = Decimal(0)
+    platform_fee_month: Money = Decimal(0)
+    included_conversations_month: Count = 0
+
+
+class TermPrice(Strict):
+    """Price of one unit on one commitment term: per hour or per month."""
+
+    unit_hour: Money | None = None
+    unit_month: Money | None = None
+
+    @model_validator(mode="after")
+    def _one_price(self) -> TermPrice:
+        if (self.unit_hour is None) == (self.unit_month is None):
+            raise ValueError("give exactly one of unit_hour and unit_month")
+        return self
+
+
+class TokenWeights(Strict):
+    """How much each kind of token counts against provisioned throughput."""
+
+    input: Money = Decimal(1)
+    cached_input: Money = Decimal(1)
+    output: Money = Decimal(1)
+    reasoning: Money | None = None
+    """Absent means weighted as output."""
+
+
+class Throughput(Strict):
+    tokens_per_minute_per_unit: Positive
+    """Weighted tokens per minute one unit sustains."""
+    weights: TokenWeights = TokenWeights()
+
+
+class ProvisionedOffer(OfferBase):
+    """Reserved capacity billed per unit-hour whether used or not, with spill-over to a per-token offer."""
+
+    scheme: Literal["provisioned"]
+    model: str = ""
+    tokenizer: str
+    terms: dict[str, TermPrice] = Field(min_length=1)
+    """Price per unit by commitment term (hourly, month, year…); the first is the default."""
+    min_units: PositiveCount = 1
+    unit_increment: PositiveCount = 1
+    throughput: Throughput
+    spillover_offer: str
+    """The per_token offer id that serves demand above the provisioned capacity."""
+
+
+Offer = Annotated[
+    PerTokenOffer | SeatOffer | CreditOffer | PerResolutionOffer | PerConversationOffer | ProvisionedOffer,
+    Field(discriminator="scheme"),
+]
+SCHEMES = ("per_token", "seat", "credit", "per_resolution", "per_conversation", "provisioned")
+
+OfferKey = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")]
+
+
+class PriceBook(Strict):
+    """One vendor's prices effective from one date."""
+
+    vendor: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
+    """The vendor's folder name."""
+    version: Date
+    """The date these prices took effect; also the file name."""
+    currency: Literal["USD"]
+    offers: dict[OfferKey, Offer] = Field(min_length=1)
+    """Offers keyed by id within the vendor (lowercase, dots kept)."""

@@ -1,0 +1,25 @@
+"""The comparison as CSV: one row per candidate, for a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from tco.report.text import cell_text
+
+COLUMNS = ("rank", "candidate", "offer", "scheme", "success_rate", "per_task_cost", "success_adjusted_cost",
+           "cost_per_completed_task", "human_baseline", "break_even_success_rate", "period_cost", "period_tco",
+           "fixed_commitment", "variable_spend", "customer_failure_spend", "failure_bearer", "volume_bearer",
+           "pricebook_version")
+TEXT = {"candidate", "offer"}
+
+
+def render(doc: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for i, r in enumerate(doc["results"], 1):
+        row = {**r, **r["risk"], "rank": i, "pricebook_version": f"{r['pricebook']['vendor']} {r['pricebook']['version']}"}
+        writer.writerow(cell_text(str(row[c])) if c in TEXT else ("" if row[c] is None else row[c]) for c in COLUMNS)
+    return out.getvalue()

@@ -1,0 +1,94 @@
+"""The output contract: one JSON-ready object per comparison (DESIGN.md, Output contract)."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from typing import Any
+
+from tco import __version__
+from tco.engine.compare import CandidateResult, Comparison, verdict
+from tco.files.workloads import WorkloadFile
+
+SCHEMA_VERSION = 1
+PLACES = Decimal("1e-10")
+
+
+def number(value: Decimal) -> str:
+    """A decimal as an exact string, rounded to 10 places, without trailing zeros."""
+    text = format(value.quantize(PLACES).normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def plain(value: Any) -> Any:
+    """Decimals to strings, dataclasses and dicts to JSON-ready values."""
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def result(r: CandidateResult) -> dict[str, Any]:
+    return {
+        "candidate": r.candidate,
+        "offer": r.offer,
+        "scheme": r.scheme,
+        "success_rate": plain(r.success_rate),
+        "per_task_cost": plain(r.per_task_cost),
+        "success_adjusted_cost": plain(r.success_adjusted_cost),
+        "cost_per_completed_task": plain(r.cost_per_completed_task),
+        "human_baseline": plain(r.human_baseline),
+        "break_even_success_rate": plain(r.break_even_success_rate),
+        "period_cost": plain(r.period_cost),
+        "period_tco": plain(r.period_tco),
+        "risk": plain(r.risk),
+        "breakdown": plain(r.breakdown),
+        "pricebook": {"vendor": r.pricebook.vendor, "version": r.pricebook.version.isoformat()},
+        "warnings": list(r.warnings),
+    }
+
+
+def verdict_text(comparison: Comparison) -> str:
+    v = verdict(comparison)
+    best = v.best
+    text = f"{best.candidate} is cheapest per completed task at ${best.cost_per_completed_task:,.2f}"
+    if v.runner_up is not None:
+        share = v.margin / v.runner_up.cost_per_completed_task * 100 if v.runner_up.cost_per_completed_task else 0
+        text += f", ${v.margin:,.2f} ({share:.1f}%) below {v.runner_up.candidate}"
+    if v.beats_human:
+        saving = best.human_baseline - best.cost_per_completed_task
+        text += f"; ${saving:,.2f} below a person doing the task by hand (${best.human_baseline:,.2f})."
+    else:
+        text += f"; no candidate beats a person doing the task by hand (${best.human_baseline:,.2f})."
+    return text
+
+
+def document(comparison: Comparison, source: WorkloadFile) -> dict[str, Any]:
+    """The comparison as the JSON object every output renders."""
+    w = comparison.workload
+    v = verdict(comparison)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tco_version": __version__,
+        "as_of": comparison.selection.as_of.isoformat(),
+        "currency": "USD",
+        "workload": {"name": w.workload, "file": source.file, "sha256": source.sha256,
+                     "period": w.period, "tasks": plain(w.tasks)},
+        "pricebooks": [
+            {"vendor": b.vendor, "version": b.version.isoformat(), "file": b.file, "sha256": b.sha256}
+            for b in comparison.pricebooks
+        ],
+        "verdict": {
+            "text": verdict_text(comparison),
+            "best": v.best.candidate,
+            "runner_up": v.runner_up.candidate if v.runner_up else None,
+            "margin_per_completed_task": plain(v.margin),
+            "beats_human_baseline": v.beats_human,
+        },
+        "results": [result(r) for r in comparison.results],
+    }

@@ -1,0 +1,26 @@
+"""Numbers as people read them in tables and memos."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def money(text: str | None) -> str:
+    """'0.0765' → '$0.0765'; '1234.5' → '$1,234.50'. Sub-dollar amounts keep four significant places."""
+    if text is None:
+        return "–"
+    value = Decimal(text)
+    if value and abs(value) < 1:
+        return f"${value:.4g}" if abs(value) >= Decimal("0.0001") else f"${value:.2e}"
+    return f"${value:,.2f}"
+
+
+def share(text: str | None) -> str:
+    return "never" if text is None else f"{Decimal(text) * 100:.1f}%"
+
+
+def cell_text(text: str) -> str:
+    """Text for a spreadsheet cell that can never be read as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
