@@ -18,7 +18,7 @@ def money(text: str | None) -> str:
 
 
 def share(text: str | None) -> str:
-    return "never" if text is None else f"{Decimal(text) * 100:.1f}%"
+    return "never" if text is None else f"{Decimal(text) * 100:.2f}%"
 
 
 def cell_text(text: str) -> str:
