@@ -40,22 +40,14 @@ def _root(
 
 def main(argv: list[str] | None = None) -> int:
     """Run tco with `argv` (default: the command line) and return its exit code."""
-    import click
-
     try:
-        app(args=argv, prog_name="tco", standalone_mode=False)
+        app(args=argv, prog_name="tco")
     except TcoError as e:
         for line in e.lines():
             err.print("error: " + line, markup=False, soft_wrap=True)
         return e.exit_code
-    except click.exceptions.Exit as e:
-        return e.exit_code
-    except click.exceptions.Abort:
-        err.print("aborted", markup=False)
-        return 130
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
+    except SystemExit as e:  # typer's own exit: usage errors (2), --help and --version (0)
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except BrokenPipeError:
         sys.stderr.close()
         return 0
