@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -13,8 +13,9 @@ def money(text: str | None) -> str:
         return "–"
     value = Decimal(text)
     if value and abs(value) < 1:
-        return f"${value:.4g}" if abs(value) >= Decimal("0.0001") else f"${value:.2e}"
-    return f"${value:,.2f}"
+        rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - 3), ROUND_HALF_UP).normalize()
+        return f"${rounded.quantize(Decimal('0.01')) if rounded.as_tuple().exponent > -2 else rounded:f}"
+    return f"${value.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
 
 
 def share(text: str | None) -> str:
