@@ -83,10 +83,12 @@ def show(
     check_format(format, (Format.table, Format.json))
     selection = load_catalog(pricebooks).as_of(as_of_date(as_of))
     ref = selection.get(offer)
+    fields = json.loads(ref.offer.model_dump_json())
+    provenance = {k: fields.pop(k) for k in ("source_urls", "retrieved", "notes")}
     data: dict[str, Any] = {
-        "id": ref.id, "vendor": ref.source.vendor, "version": ref.source.version.isoformat(),
-        "file": ref.source.file, "sha256": ref.source.sha256,
-        **json.loads(ref.offer.model_dump_json(exclude_defaults=False)),
+        "id": ref.id, "name": fields.pop("name"), "scheme": fields.pop("scheme"),
+        "vendor": ref.source.vendor, "version": ref.source.version.isoformat(),
+        **fields, **provenance, "file": ref.source.file, "sha256": ref.source.sha256,
     }
     tokenizer = getattr(ref.offer, "tokenizer", None)
     if tokenizer:
