@@ -8,8 +8,8 @@ from decimal import Decimal
 from tco.engine import credit, outcome, per_token, provisioned, seat
 from tco.engine.bill import Bearer, Bill
 from tco.engine.job import Job
-from tco.errors import TcoError
 from tco.engine.people import break_even, cost_per_completed_task, human_baseline
+from tco.errors import Problem, TcoError, nearest
 from tco.models.catalog import BookFile, Selection
 from tco.models.workload import Workload
 
@@ -130,6 +130,10 @@ def evaluate(job: Job) -> CandidateResult:
 def compare(workload: Workload, selection: Selection) -> Comparison:
     """Cost every candidate of `workload` on the price books in `selection`, cheapest per completed task first."""
     results, problems = [], []
+    if workload.tokenizer not in selection.tokenizers.tokenizers:
+        known = selection.tokenizers.tokenizers
+        message = f"unknown tokenizer {workload.tokenizer!r}{nearest(workload.tokenizer, known)}"
+        raise TcoError([Problem("", None, "tokenizer", message, ("tokenizer",))])
     for index in range(len(workload.candidates)):
         try:
             results.append(evaluate(Job.of(workload, index, selection)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from tco.errors import TcoError, candidate_error
 from tco.engine.attempts import expected_attempts, task_success
+from tco.errors import TcoError, candidate_error
 from tco.models.catalog import OfferRef, Selection
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
 

@@ -67,8 +67,8 @@ def bill(job: Job) -> Bill:
     breakdown: dict[str, object] = {
         "term": term, "weighted_tokens_per_attempt": per_attempt, "average_tokens_per_minute": average,
         "peak_tokens_per_minute": peak, "units": units, "capacity_tokens_per_minute": capacity,
-        "unit_cost_per_period": unit_cost, "capacity_fees": fixed, "utilisation": average / capacity,
-        "spill_share": share,
+        "unit_cost_per_period": unit_cost, "capacity_fees": fixed,
+        "utilisation": average * (1 - share) / capacity, "spill_share": share,
     }
     if share:
         spill_ref = job.selection.find(offer.spillover_offer)
@@ -76,7 +76,7 @@ def bill(job: Job) -> Bill:
             raise job.error("offer", f"demand spills over capacity to {offer.spillover_offer}, which is not a per_token "
                                      f"offer in force on {job.selection.as_of}; buy more `units:` or pick another --as-of")
         spill = spill_ref.offer
-        A, _, spill_warnings = attempt_charge(spill, job)
+        A, _, spill_warnings = attempt_charge(spill, job, batch_share=Decimal(0))  # overflow at peak is real-time
         spill_cost = job.tasks * job.E * A * share
         warnings += spill_warnings
         breakdown |= {"spillover_offer": offer.spillover_offer, "spillover_cost": spill_cost}

@@ -33,6 +33,8 @@ def problems(model: type[BaseModel], located: Located, error: ValidationError) -
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         path = _data_path(model, loc)
+        if item["type"] == "union_tag_invalid":
+            path += ("scheme",)
         out.append(located.problem(path, _message(model, loc, item)))
     return out
 
@@ -67,6 +69,8 @@ def _message(model: type[BaseModel], loc: tuple, item: dict[str, Any]) -> str:
         return f"expected text, found {found}"
     if kind == "string_pattern_mismatch":
         return f"expected lowercase letters, digits, '.' and '-', found {found}"
+    if kind == "too_short":
+        return f"expected at least {item['ctx']['min_length']} item(s), found none"
     if kind == "value_error":
         return item["msg"].removeprefix("Value error, ")
     msg = item["msg"].replace("Input should be", "expected").replace("Value should have", "expected")

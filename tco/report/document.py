@@ -57,7 +57,9 @@ def verdict_text(comparison: Comparison) -> str:
     v = verdict(comparison)
     best = v.best
     text = f"{best.candidate} is cheapest per completed task at ${best.cost_per_completed_task:,.2f}"
-    if v.runner_up is not None:
+    if v.runner_up is not None and not v.margin:
+        text = f"{best.candidate} and {v.runner_up.candidate} tie as cheapest per completed task at ${best.cost_per_completed_task:,.2f}"
+    elif v.runner_up is not None:
         share = v.margin / v.runner_up.cost_per_completed_task * 100 if v.runner_up.cost_per_completed_task else 0
         text += f", ${v.margin:,.2f} ({share:.1f}%) below {v.runner_up.candidate}"
     if v.beats_human:
