@@ -35,4 +35,4 @@ def test_schema_files_beside_the_price_books_are_current(tco):
     from tco.models.schemas import SCHEMAS, schema_json
 
     for kind, filename in SCHEMAS.items():
-        assert (REPO / "pricebooks" / filename).read_text() == schema_json(kind), f"run: tco pricebook schema --write pricebooks"
+        assert (REPO / "pricebooks" / filename).read_text() == schema_json(kind), "run: tco pricebook schema --write pricebooks"

@@ -11,6 +11,16 @@ from tco.models.catalog import OfferRef, Selection
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
 
 
+SCHEME_KEYS = {
+    "term": ("seat", "provisioned"),
+    "units": ("provisioned",),
+    "model": ("seat", "credit"),
+    "seats": ("seat",),
+    "assumed_resolution_share": ("per_resolution", "credit"),
+}
+"""Candidate keys that mean something only for some schemes; elsewhere they are errors, not silently ignored."""
+
+
 @dataclass(frozen=True)
 class Job:
     workload: Workload
@@ -35,6 +45,10 @@ class Job:
         ref = selection.find(candidate.offer)
         if ref is None:
             raise candidate_error(index, "offer", selection.explain_missing(candidate.offer))
+        for key, schemes in SCHEME_KEYS.items():
+            if getattr(candidate, key) and ref.offer.scheme not in schemes:
+                raise candidate_error(index, key, f"does not apply to {ref.id}, a {ref.offer.scheme} offer "
+                                                  f"(it applies to {' and '.join(schemes)} offers)")
         return cls(workload, candidate, ref, selection, task, human, candidate.success_rate, index)
 
     def with_success_rate(self, s: Decimal) -> Job:

@@ -69,6 +69,8 @@ def _message(model: type[BaseModel], loc: tuple, item: dict[str, Any]) -> str:
         return f"expected text, found {found}"
     if kind == "string_pattern_mismatch":
         return f"expected lowercase letters, digits, '.' and '-', found {found}"
+    if kind == "string_too_short":
+        return "expected text, found an empty string"
     if kind == "too_short":
         return f"expected at least {item['ctx']['min_length']} item(s), found none"
     if kind == "value_error":
