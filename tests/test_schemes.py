@@ -32,6 +32,9 @@ ACME = f"""\
         service_tiers:
           batch: {{input_mtok: 1, output_mtok: 5}}
         {SOURCE_LINES}
+      free-writes:
+        {{scheme: per_token, name: Free cache writes, tokenizer: o200k,
+         rates: {{input_mtok: 2, cache_write_mtok: 0, output_mtok: 10}}, {SOURCE}}}
       cachey:
         scheme: per_token
         name: Cachey
@@ -79,11 +82,13 @@ ACME = f"""\
       flex-credits:
         scheme: credit
         name: Flex credits
-        price_per_credit: 0.006
+        price_per_credit: 0.01
         packs: [{{credits: 100000, price: 500}}]
         credits_per: {{action: 20}}
         included_credits_month: 50000
         {SOURCE_LINES}
+      resolution-credits:
+        {{scheme: credit, name: Credits per resolution, price_per_credit: 0.01, credits_per: {{resolution: 50}}, {SOURCE}}}
       fin-like:
         scheme: per_resolution
         name: Resolutions, assumed ones too
@@ -204,6 +209,19 @@ def test_reasoning_is_billed_at_its_own_rate_or_else_as_output(compare):
     std = results["acme/std"]["breakdown"]
     assert std["call_charge_by_kind"]["reasoning"] == "0.005"
     assert std["call_charge"] == "0.008"
+
+
+def test_a_zero_cache_write_rate_is_a_price_not_a_missing_one(compare):
+    r = compare(f"""
+        workload: free cache writes
+        tasks: 1000
+        task: {{calls: 1, input_tokens: 1000, cache_write_tokens: 1000, output_tokens: 100}}
+        human: {HUMAN}
+        candidates:
+          - {{offer: acme/free-writes, success_rate: 0.8}}
+    """)["acme/free-writes"]
+    # 1000 × $2 + 1000 written × $0 + 100 × $10 = 2000 + 0 + 1000 µ$ = $0.003 (tco bills the writes at $2: $0.005)
+    assert r["breakdown"]["call_charge"] == "0.003"
 
 
 def test_whole_request_tier_bills_every_token_at_the_tier_rate(compare):
@@ -401,7 +419,8 @@ def test_credits_past_the_included_ones_are_bought_in_whole_packs(compare):
           - {{offer: acme/flex-credits, success_rate: 0.8}}
     """)["acme/flex-credits"]
     # 3 actions × 20 credits = 60 an attempt; 10000 tasks × E 1 × 60 = 600000 credits
-    # past the 50000 included: 550000 → ceil(5.5) = 6 packs × $500 = $3000 (pay-as-you-go would be $3300)
+    # past the 50000 included: 550000 → ceil(5.5) = 6 packs × $500 = $3000
+    # (pay-as-you-go: 550000 × $0.01 = $5500; 5 packs + 50000 pay-as-you-go would also be $3000)
     b = r["breakdown"]
     assert (b["credits"], b["billable_credits"], b["purchase"]) == ("600000", "550000", "6 × pack of 100,000")
     assert r["period_cost"] == "3000"
@@ -409,6 +428,35 @@ def test_credits_past_the_included_ones_are_bought_in_whole_packs(compare):
     # failed attempts use 10000 × 0.2 × 60 = 120000 of the 600000 credits: 3000 × 0.2 = $600
     assert r["risk"] == {"fixed_commitment": "0", "variable_spend": "3000", "customer_failure_spend": "600",
                          "failure_bearer": "customer", "volume_bearer": "shared"}
+
+
+def test_credits_are_bought_pay_as_you_go_when_a_pack_costs_more(compare):
+    r = compare(f"""
+        workload: a few agent actions
+        tasks: 1000
+        task: {{calls: 1, input_tokens: 1000, output_tokens: 100, actions: 3}}
+        human: {HUMAN}
+        candidates:
+          - {{offer: acme/flex-credits, success_rate: 0.8}}
+    """)["acme/flex-credits"]
+    # 1000 × 60 = 60000 credits; 10000 past the included 50000: × $0.01 = $100, less than one $500 pack
+    assert r["breakdown"]["purchase"] == "pay-as-you-go"
+    assert r["period_cost"] == "100"
+
+
+def test_credits_per_resolution_share_failure_like_per_resolution(compare):
+    r = compare(f"""
+        workload: support on credits
+        tasks: 1000
+        task: {{calls: 1, input_tokens: 1000, output_tokens: 100}}
+        human: {HUMAN}
+        candidates:
+          - {{offer: acme/resolution-credits, success_rate: 0.6, assumed_resolution_share: 0.5}}
+    """)["acme/resolution-credits"]
+    # billed 1000 × (0.6 + 0.4 × 0.5) = 800 resolutions × 50 credits × $0.01 = $400, of which the 200 assumed
+    # ones ($100) pay for failure; the other 200 failed tasks cost nothing: the same bill as a per_resolution
+    # offer at $0.50 with confirmed_and_assumed, which tco rightly calls "shared"
+    assert r["risk"]["failure_bearer"] == "shared"
 
 
 # --- per_resolution ------------------------------------------------------------------------------------

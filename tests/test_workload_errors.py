@@ -187,3 +187,18 @@ def test_seat_offer_with_an_unknown_model_names_the_valid_ones(compare, write, b
 def test_a_key_that_means_nothing_for_the_offers_scheme_is_an_error_not_ignored(broken):
     err = broken("    success_rate: 0.8\n", "    success_rate: 0.8\n    units: 20\n")
     assert "w.yaml:16: candidates[0].units: does not apply to example/x, a per_token offer (it applies to provisioned offers)" in err
+
+
+
+def test_provisioned_units_must_be_a_size_the_vendor_sells(compare, write, books):
+    sized = SCHEMES_WORKLOAD.replace("tasks: 1000\n", SIZED)
+    books_ = books / "example" / "2026-01-01.yaml"
+    books_.write_text(books_.read_text().replace("tokens_per_minute_per_unit: 2400}", "tokens_per_minute_per_unit: 2400}\n    min_units: 15\n    unit_increment: 5"))
+    err = compare(write("w.yaml", sized + "    units: 17\n"), books).err
+    assert "candidates[1].units: example/ptu is sold from 15 units in steps of 5" in err
+
+
+def test_provisioned_capacity_serves_no_batch_traffic(compare, write, books):
+    sized = SCHEMES_WORKLOAD.replace("tasks: 1000\n", SIZED).replace("output_tokens: 100}", "output_tokens: 100, batch_share: 0.5}")
+    err = compare(write("w.yaml", sized), books).err
+    assert "candidates[1].task.batch_share: provisioned capacity serves no batch traffic" in err

@@ -70,6 +70,6 @@ def bill(job: Job) -> Bill:
         period_cost=fixed + variable,
         fixed_commitment=fixed,
         customer_failure_spend=(variable * failed / credits if credits else Decimal(0)) + fixed * job.failed_attempt_share,
-        failure_bearer="customer" if failed else "vendor",
+        failure_bearer="customer" if per_attempt or conversation else ("shared" if failed else "vendor"),
         breakdown=breakdown,
     )

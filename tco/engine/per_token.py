@@ -50,7 +50,8 @@ def call_tokens(job: Job, ratio: Decimal) -> CallTokens:
 def card_charge(card: RateCard, tokens: CallTokens, ttl: str, share: Decimal = Decimal(1)) -> dict[str, Decimal]:
     """Charge per category for `share` of the call's input-side tokens and, when share is 1, its output."""
     cached = card.cached_input_mtok if card.cached_input_mtok is not None else card.input_mtok
-    write = (card.cache_write_1h_mtok if ttl == "1h" else None) or card.cache_write_mtok or card.input_mtok
+    write = next(r for r in (card.cache_write_1h_mtok if ttl == "1h" else None, card.cache_write_mtok, card.input_mtok)
+                 if r is not None)
     out = {
         "input": tokens.input * (1 - tokens.cached_share) * share * card.input_mtok,
         "cached_input": tokens.input * tokens.cached_share * share * cached,

@@ -53,6 +53,11 @@ def bill(job: Job) -> Bill:
     if w.working_hours is None or w.peak_factor is None:
         raise job.error("offer", f"{job.ref.id} is provisioned capacity, sized to peak demand; "
                                  "add `working_hours:` and `peak_factor:` to the workload")
+    if job.task.batch_share:
+        raise job.error("task.batch_share", "provisioned capacity serves no batch traffic; set it to 0 for this candidate")
+    units = job.candidate.units
+    if units is not None and (units < offer.min_units or (units - offer.min_units) % offer.unit_increment):
+        raise job.error("units", f"{job.ref.id} is sold from {offer.min_units} units in steps of {offer.unit_increment}")
     term = term_of(job, offer.terms)
     price = offer.terms[term]
     per_attempt, warnings = weighted_tokens_per_attempt(job, offer)
