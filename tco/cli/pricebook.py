@@ -8,31 +8,64 @@ from typing import Annotated, Any
 
 import typer
 
-from tco.cli.console import out, print_json
+from tco.cli import pricebook_diff
+from tco.cli.console import err, out, print_json
 from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date, check_format
 
-app = typer.Typer(help="Check, list and show price books.", no_args_is_help=True)
+app = typer.Typer(help="Check, list, show, diff and import price books.", no_args_is_help=True)
 
 TableOrJson = Annotated[Format, typer.Option("--format", "-f", help="table or json.")]
 
 
 @app.command()
 def validate(
-    directory: Annotated[Path | None, typer.Argument(help="Price-book directory (default: the bundled one).", show_default=False)] = None,
+    directory: Annotated[Path | None, typer.Argument(help="Price-book directory (default: the bundled one; with --base, the working tree's pricebooks/).", show_default=False)] = None,
     format: TableOrJson = Format.table,
+    base: Annotated[str | None, typer.Option("--base", help="A git revision (or directory) of published versions: fail (exit 1) if one was edited, removed or back-dated.", show_default=False)] = None,
+    max_age: Annotated[int | None, typer.Option("--max-age", min=0, help="Warn about offers in each vendor's newest version retrieved more than DAYS ago.", metavar="DAYS", show_default=False)] = None,
 ) -> None:
     """Check every price-book file and the tokenizer table; report every problem at once (exit 2 if any)."""
     from tco.files.pricebooks import load_catalog
 
     check_format(format, (Format.table, Format.json))
+    if directory is None and base is not None:
+        from tco.files.git_tree import working_pricebooks
+
+        directory = working_pricebooks()
     catalog = load_catalog(directory)
     files = sum(len(v) for v in catalog.books.values())
     offers = sum(len(b.book.offers) for v in catalog.books.values() for b in v)
-    summary = {"ok": True, "directory": catalog.root, "vendors": len(catalog.books), "files": files, "offers": offers}
+    summary: dict[str, Any] = {"ok": True, "directory": catalog.root, "vendors": len(catalog.books), "files": files, "offers": offers}
+    violations = []
+    if base is not None:
+        from tco.engine.pricebook_diff import immutability
+        from tco.files.git_tree import Tree, open_tree
+
+        with open_tree(base) as published:
+            violations = immutability(published.files(), Tree(catalog.root, Path(directory)).files())
+        summary |= {"ok": not violations, "base": base,
+                    "violations": [{"file": v.file, "kind": v.kind, "message": v.message} for v in violations]}
+    stale = []
+    if max_age is not None:
+        import datetime as dt
+
+        from tco.engine.pricebook_diff import stale_offers
+
+        stale = stale_offers(catalog, dt.date.today(), max_age)
+        summary["stale"] = [{"offer": s.offer, "version": s.version.isoformat(), "retrieved": s.retrieved.isoformat(),
+                             "age_days": s.age_days} for s in stale]
     if format is Format.json:
         print_json(summary)
-    else:
-        out.print(f"ok: {files} price-book files, {offers} offers from {len(catalog.books)} vendors in {catalog.root}")
+    elif not violations:
+        out.print(f"ok: {files} price-book files, {offers} offers from {len(catalog.books)} vendors in {catalog.root}"
+                  + (f"; no published version changed since {base}" if base is not None else ""))
+    for s in stale:
+        err.print(f"warning: {s.offer} ({s.offer.split('/')[0]}/{s.version}.yaml): retrieved {s.retrieved}, "
+                  f"{s.age_days} days ago (over --max-age {max_age}); check it against its sources", markup=False)
+    if violations:
+        from tco.engine.pricebook_diff import refuse
+
+        raise refuse(violations, base)
 
 
 def _listing(pricebooks: Path | None) -> dict[str, Any]:
@@ -123,3 +156,7 @@ def schema(
     if kind not in SCHEMAS:
         raise TcoError(f"unknown schema {kind!r}; expected one of {', '.join(SCHEMAS)}{nearest(kind, SCHEMAS)}")
     out.print(schema_json(kind), end="", markup=False)
+
+
+app.command("diff")(pricebook_diff.diff)
+app.command("import")(pricebook_diff.import_)

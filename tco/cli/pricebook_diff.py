@@ -1,0 +1,108 @@
+"""`tco pricebook diff` and `tco pricebook import`: review a price-book change, and draft one from genai-prices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tco.cli.console import out, print_json, print_text
+from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date, check_format
+from tco.errors import TcoError, nearest
+
+IMPORT_SOURCES = ("genai-prices",)
+
+
+def diff(
+    base: Annotated[str, typer.Argument(
+        help="The price books before: a directory, or a git revision of this repository (its pricebooks/).",
+        show_default=False)],
+    head: Annotated[str | None, typer.Argument(
+        help="The price books after: a directory or a git revision (default: the working tree's pricebooks/).",
+        show_default=False)] = None,
+    workload: Annotated[list[Path] | None, typer.Option(
+        "--workload", "-w", help="A workload to show the effect on (repeatable; default: every file in examples/).",
+        show_default=False)] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table, markdown (a PR comment) or json.")] = Format.table,
+) -> None:
+    """Offers added and removed, every rate changed (old → new, %), and the effect on each workload's costs.
+
+    Compares the newest version of each vendor on each side. Exits 1 if a version published in BASE was edited, removed, or back-dated (a new version dated before the newest one).
+    """
+    from tco.engine.pricebook_diff import diff_catalogs, immutability, refuse
+    from tco.files.git_tree import example_workloads, open_tree
+    from tco.files.workloads import load_workload
+    from tco.report import diff_report
+
+    check_format(format, (Format.table, Format.markdown, Format.json))
+    workloads = [load_workload(p) for p in (workload or example_workloads())]
+    with open_tree(base) as before, open_tree(head) as after:
+        violations = immutability(before.files(), after.files())
+        base_catalog, head_catalog = before.catalog(), after.catalog()
+        labels = before.label, after.label if head is not None else "working tree"
+    result = diff_catalogs(base_catalog, head_catalog, *labels, workloads=[(w.workload, w.file) for w in workloads])
+    result.violations.extend(violations)
+    doc = diff_report.document(result)
+    if format is Format.json:
+        print_json(doc)
+    elif format is Format.markdown:
+        print_text(diff_report.markdown(doc))
+    else:
+        out.print(diff_report.table(doc))
+    if violations:
+        raise refuse(violations, result.base)
+
+
+def import_(
+    source: Annotated[str, typer.Argument(help="Where to import from: genai-prices.", show_default=False)],
+    pricebooks: PricebooksOption = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write drafts to OUTPUT/<vendor>/<version>.yaml (default: the price-book directory).",
+        show_default=False)] = None,
+    as_of: AsOfOption = None,
+    version: Annotated[str | None, typer.Option(
+        "--version", help="Effective date of the drafted versions, YYYY-MM-DD (default: the --as-of date).",
+        show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the differences; write nothing.")] = False,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Compare our per-token offers with the genai-prices package data and draft new versions where a rate differs.
+
+    Drafts keep our ids, tokenizers and notes; only rates both sides carry are changed. Never overwrites a file.
+    """
+    from tco.files import genai_prices_import as gp
+    from tco.files.git_tree import working_pricebooks
+    from tco.files.pricebooks import bundled_dir, display, load_catalog
+    from tco.report import diff_report
+
+    check_format(format, (Format.table, Format.json))
+    if source not in IMPORT_SOURCES:
+        raise TcoError(f"unknown import source {source!r}; expected one of {', '.join(IMPORT_SOURCES)}"
+                       f"{nearest(source, IMPORT_SOURCES)}")
+    day = as_of_date(as_of)
+    try:
+        effective = as_of_date(version) if version else day
+    except TcoError:
+        raise TcoError(f"--version: {version!r} is not a date; expected YYYY-MM-DD") from None
+    if pricebooks is None:
+        try:
+            pricebooks = working_pricebooks()
+        except TcoError:
+            pricebooks = bundled_dir()
+            if output is None and not dry_run:
+                raise TcoError(f"no pricebooks/ here to draft into; give --output DIR (or --dry-run) to compare "
+                               f"with the bundled price books in {display(pricebooks)}") from None
+    catalog = load_catalog(pricebooks)
+    providers, label = gp.load_providers()
+    result = gp.draft(catalog, providers, label, day, effective)
+    target = output or pricebooks
+    files = {vendor: display(target / vendor / f"{book.version}.yaml") for vendor, book in result.drafts.items()}
+    if not dry_run:
+        newest = {vendor: versions[-1].version for vendor, versions in catalog.books.items()}
+        gp.write_drafts(result, target, newest)
+    doc = diff_report.import_document(result, catalog.root, files)
+    if format is Format.json:
+        print_json(doc)
+    else:
+        out.print(diff_report.import_table(doc))

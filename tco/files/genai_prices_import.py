@@ -1,0 +1,428 @@
+"""Draft new price-book versions for our per-token offers from the pydantic/genai-prices package data.
+
+genai-prices (https://github.com/pydantic/genai-prices) keeps per-provider price data as Python objects in
+`genai_prices.data.providers`: each `Provider` has `models`, each `ModelInfo` has `prices` (one `ModelPrice`, or
+`ConditionalPrice`s gated by a start date or a time of day) and `price_variants` (partial prices selected by
+request context such as `{"processing": "batch"}`). A price is a `Decimal` in USD per million tokens, or
+`TieredPrices` (a base and tiers above an input-token threshold, billed on the whole request).
+
+The drafts keep our ids, names, tokenizers, notes and structure; they change only rates that both sides carry and
+that differ. Every other difference (a service tier or long-context tier one side lacks) is reported, not drafted.
+This module reads the data by its shape, so tests can hand it a small fake instead of the package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tco.errors import TcoError
+from tco.models.catalog import BookFile, Catalog
+from tco.models.pricebook import PerTokenOffer, PriceBook, RateCard
+
+SOURCE = "genai-prices"
+REPOSITORY = "https://github.com/pydantic/genai-prices"
+
+PROVIDERS: dict[str, str] = {}
+"""tco vendor → genai-prices provider id, where the two differ (by default they are the same)."""
+
+RATE_KEYS: dict[str, tuple[str, ...]] = {
+    "input_mtok": ("input_text_mtok", "input_mtok"),
+    "cached_input_mtok": ("cache_text_read_mtok", "cache_read_mtok"),
+    "cache_write_mtok": ("cache_text_write_5m_mtok", "cache_text_write_mtok", "cache_write_5m_mtok", "cache_write_mtok"),
+    "cache_write_1h_mtok": ("cache_text_write_1h_mtok", "cache_write_1h_mtok"),
+    "output_mtok": ("output_text_mtok", "output_mtok"),
+    "reasoning_mtok": ("output_text_reasoning_mtok", "output_reasoning_mtok"),
+}
+"""Our rate field → the genai-prices price keys for text, most specific first."""
+
+SERVICE_TIERS: dict[str, dict[str, str]] = {
+    "batch": {"processing": "batch"},
+    "flex": {"service_tier": "flex"},
+    "priority": {"service_tier": "priority"},
+}
+"""Our service tier → the genai-prices request context that selects its price variant."""
+
+
+# --- reading genai-prices data -------------------------------------------------------------------------------
+
+
+def load_providers() -> tuple[list[Any], str]:
+    """The installed package's providers and a label naming its version."""
+    try:
+        from importlib.metadata import version
+
+        from genai_prices.data import providers
+    except ImportError:
+        raise TcoError("genai-prices is not installed; install the extra: pip install 'tco[import]'") from None
+    return list(providers), f"{SOURCE} {version('genai-prices')}"
+
+
+def _values(price: Any) -> dict[str, Any]:
+    """A ModelPrice (or a mapping, in tests) as {price key: Decimal | TieredPrices}, set keys only."""
+    items = price.items() if isinstance(price, Mapping) else vars(price).items()
+    return {k: v for k, v in items if v is not None and not k.startswith("_")}
+
+
+def _active(constraint: Any, at: dt.datetime) -> bool:
+    if constraint is None:
+        return True
+    if hasattr(constraint, "start_date"):
+        return at.date() >= constraint.start_date
+    if hasattr(constraint, "start_time"):
+        now = at.time()
+        start, end = (t.replace(tzinfo=None) for t in (constraint.start_time, constraint.end_time))
+        return start <= now < end if start <= end else (now >= start or now < end)
+    return bool(constraint.active(at))
+
+
+def _conditional(model: Any, at: dt.datetime) -> Any:
+    """The model's price entry in force at `at`: the last conditional price whose constraint holds (the first if
+    none does), or the model's only price."""
+    prices = model.prices
+    if not isinstance(prices, list):
+        return None
+    chosen = prices[0] if prices else None
+    for conditional in reversed(prices):
+        if _active(conditional.constraint, at):
+            return conditional
+    return chosen
+
+
+def _standard(model: Any, at: dt.datetime) -> dict[str, Any]:
+    """The model's standard prices at `at`."""
+    if not isinstance(model.prices, list):
+        return _values(model.prices)
+    chosen = _conditional(model, at)
+    return {} if chosen is None else _values(chosen.prices)
+
+
+def _since(model: Any, at: dt.datetime) -> dt.date | None:
+    chosen = _conditional(model, at)
+    return getattr(getattr(chosen, "constraint", None), "start_date", None)
+
+
+def _variant(model: Any, context: Mapping[str, str], at: dt.datetime) -> dict[str, Any]:
+    """Only the keys the matching price variants set (first match wins per key, as genai-prices resolves them)."""
+    found: dict[str, Any] = {}
+    for variant in getattr(model, "price_variants", None) or ():
+        if not _active(variant.constraint, at):
+            continue
+        if all(context.get(k) == v for k, v in variant.when.items()):
+            for key, value in _values(variant.prices).items():
+                found.setdefault(key, value)
+    return found
+
+
+def _peak(model: Any, day: dt.date) -> tuple[dt.datetime, bool]:
+    """The instant of `day` whose standard prices are highest (tco books carry peak rates), and whether prices
+    vary by time of day at all."""
+    instants = [dt.datetime.combine(day, dt.time(hour, 30)) for hour in range(24)]
+
+    def weight(at: dt.datetime) -> tuple[Decimal, Decimal]:
+        card = _card(_standard(model, at))
+        return tuple(_base(card.get(k)) or Decimal(0) for k in ("output_mtok", "input_mtok"))  # type: ignore[return-value]
+
+    weights = [weight(at) for at in instants]
+    best = max(range(24), key=lambda i: weights[i])
+    return instants[best], len(set(weights)) > 1
+
+
+def _card(values: Mapping[str, Any]) -> dict[str, Any]:
+    """genai-prices price keys → our rate fields."""
+    card = {}
+    for ours, keys in RATE_KEYS.items():
+        for key in keys:
+            if key in values:
+                card[ours] = values[key]
+                break
+    return card
+
+
+def _base(price: Any) -> Decimal | None:
+    return getattr(price, "base", price)
+
+
+def _tiers(price: Any) -> dict[int, Decimal]:
+    return {int(t.start): t.price for t in getattr(price, "tiers", None) or ()}
+
+
+def _is_match(model: Any, ref: str) -> bool:
+    if hasattr(model, "is_match"):
+        return bool(model.is_match(ref))
+    return bool(model.match.is_match(ref.lower()))
+
+
+def _slug(name: str) -> str:
+    return "-".join(name.lower().split())
+
+
+def find_model(provider: Any, offer_key: str, offer: PerTokenOffer) -> tuple[Any, str] | None:
+    """The genai-prices model for one of our offers, by its `model` field, its id, then its name: an exact model
+    id first, then the package's own matching rules. Returns the model and the reference that matched."""
+    refs = list(dict.fromkeys(r for r in (offer.model, offer_key, _slug(offer.name)) if r))
+    for ref in refs:
+        for model in provider.models:
+            if model.id.lower() == ref.lower():
+                return model, ref
+    for ref in refs:
+        for model in provider.models:
+            if _is_match(model, ref):
+                return model, ref
+    return None
+
+
+# --- comparing -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateDifference:
+    """One rate where genai-prices and our book differ. `ours` None: our offer lacks the rate (or the whole
+    service or context tier); `drafted` False: a person must decide, the draft leaves it as ours."""
+
+    offer: str
+    field: str
+    ours: Decimal | None
+    theirs: Decimal | None
+    model: str
+    drafted: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OfferMatch:
+    offer: str
+    model: str | None
+    """The genai-prices model id, or None when no model matched."""
+    matched_by: str | None = None
+    time_of_day: bool = False
+    """genai-prices prices this model by time of day; the peak rates were compared."""
+    since: dt.date | None = None
+    """The date genai-prices gives for the start of the compared prices, when it gives one."""
+
+
+@dataclass
+class ImportResult:
+    source: str
+    as_of: dt.date
+    version: dt.date
+    matches: list[OfferMatch]
+    differences: list[RateDifference]
+    drafts: dict[str, PriceBook] = field(default_factory=dict)
+    """Vendor → the new version, only for vendors with a drafted difference."""
+    based_on: dict[str, BookFile] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+
+
+def _effective(card: RateCard, name: str) -> Decimal:
+    """What our engine bills for a rate our card leaves out (per_token.card_charge's fall-backs)."""
+    value = getattr(card, name)
+    if value is not None:
+        return value
+    fallback = {"cached_input_mtok": "input_mtok", "cache_write_mtok": "input_mtok",
+                "cache_write_1h_mtok": "cache_write_mtok", "reasoning_mtok": "output_mtok"}[name]
+    return _effective(card, fallback)
+
+
+def _compare_card(offer_id: str, model_id: str, path: str, ours: RateCard | None, theirs: Mapping[str, Any],
+                  tier: int | None = None) -> list[RateDifference]:
+    """Differences between one of our rate cards and genai-prices prices (at a context-tier threshold, if given)."""
+    out = []
+    for name, price in theirs.items():
+        value = _base(price) if tier is None else _tiers(price).get(tier)
+        if value is None:
+            continue
+        if ours is None:
+            out.append(RateDifference(offer_id, f"{path}.{name}", None, value, model_id, False,
+                                      f"our offer has no {path} rates"))
+            continue
+        if _effective(ours, name) == value:
+            continue
+        have = getattr(ours, name)
+        note = "" if have is not None else f"ours billed as {_effective(ours, name)}"
+        out.append(RateDifference(offer_id, f"{path}.{name}", have, value, model_id, True, note))
+    return out
+
+
+def compare_offer(offer_id: str, offer: PerTokenOffer, model: Any, at: dt.datetime) -> list[RateDifference]:
+    """Every rate of one offer that differs from the genai-prices model at instant `at`."""
+    standard = _card(_standard(model, at))
+    contexts: dict[str, dict[str, Any]] = {"rates": standard}
+    for tier, context in SERVICE_TIERS.items():
+        variant = _card(_variant(model, context, at))
+        if variant:
+            contexts[f"service_tiers.{tier}"] = variant
+    out: list[RateDifference] = []
+    for path, theirs in contexts.items():
+        tier_name = path.rpartition(".")[2] if path != "rates" else None
+        ours = offer.rates if tier_name is None else offer.service_tiers.get(tier_name)  # type: ignore[arg-type]
+        out += _compare_card(offer_id, model.id, path, ours, theirs)
+        thresholds = sorted({t for price in theirs.values() for t in _tiers(price)})
+        ctx = {t.above_input_tokens: (i, t) for i, t in enumerate(offer.context_tiers)}
+        for threshold in thresholds:
+            if threshold not in ctx:
+                for name, price in theirs.items():
+                    if threshold in _tiers(price):
+                        out.append(RateDifference(
+                            offer_id, f"context_tiers[above {threshold}].{path}.{name}", None,
+                            _tiers(price)[threshold], model.id, False, "our offer has no context tier there"))
+                continue
+            i, ctier = ctx[threshold]
+            card = ctier.rates if tier_name is None else ctier.service_tiers.get(tier_name)  # type: ignore[arg-type]
+            out += _compare_card(offer_id, model.id, f"context_tiers[{i}].{path}", card, theirs, tier=threshold)
+        if path == "rates":
+            for threshold, (i, _) in ctx.items():
+                if threshold not in thresholds:
+                    out.append(RateDifference(offer_id, f"context_tiers[{i}]", None, None, model.id, False,
+                                              f"genai-prices has no tier above {threshold} input tokens"))
+    return out
+
+
+def _set(data: dict[str, Any], path: str, value: Decimal) -> None:
+    keys = path.replace("[", ".").replace("]", "").split(".")
+    for key in keys[:-1]:
+        data = data[int(key)] if isinstance(data, list) else data[key]  # type: ignore[assignment]
+    data[keys[-1]] = value
+
+
+def draft_offer(offer: PerTokenOffer, differences: Iterable[RateDifference], model: str, source: str,
+                provider: str, day: dt.date) -> PerTokenOffer:
+    """Our offer with the drafted rates, a note saying where they came from, and the genai-prices data as a source."""
+    changed = [d for d in differences if d.drafted]
+    data = offer.model_dump()
+    for d in changed:
+        _set(data, d.field, d.theirs)  # type: ignore[arg-type]
+    url = f"{REPOSITORY}/blob/main/prices/providers/{provider}.yml"
+    data["source_urls"] = [*offer.source_urls, url] if url not in {str(u) for u in offer.source_urls} else offer.source_urls
+    data["retrieved"] = day
+    summary = ", ".join(f"{d.field} {d.ours if d.ours is not None else '(absent)'} → {d.theirs}" for d in changed)
+    note = (f"Drafted by `tco pricebook import genai-prices` on {day} from {source} (model {model}): {summary}. "
+            "Check each against the vendor's own page before publishing.")
+    data["notes"] = f"{offer.notes} {note}".strip()
+    return PerTokenOffer.model_validate(data)
+
+
+def draft(catalog: Catalog, providers: Iterable[Any], source: str, as_of: dt.date, version: dt.date) -> ImportResult:
+    """Compare every per-token offer in the newest version of each vendor with genai-prices as of `as_of`, and
+    draft a version dated `version` for each vendor with a rate to update."""
+    by_id = {p.id: p for p in providers}
+    newest = catalog.as_of(dt.date.max)
+    result = ImportResult(source, as_of, version, [], [])
+    for vendor, book in sorted(newest.books.items()):
+        provider = by_id.get(PROVIDERS.get(vendor, vendor))
+        offers = dict(book.book.offers)
+        drafted = False
+        for key, offer in book.book.offers.items():
+            if not isinstance(offer, PerTokenOffer):
+                continue
+            oid = f"{vendor}/{key}"
+            found = find_model(provider, key, offer) if provider is not None else None
+            if found is None:
+                result.matches.append(OfferMatch(oid, None))
+                continue
+            model, ref = found
+            at, varies = _peak(model, as_of)
+            result.matches.append(OfferMatch(oid, model.id, ref, varies, _since(model, at)))
+            diffs = compare_offer(oid, offer, model, at)
+            result.differences += diffs
+            if any(d.drafted for d in diffs):
+                offers[key] = draft_offer(offer, diffs, model.id, source, provider.id, as_of)
+                drafted = True
+        if drafted:
+            result.drafts[vendor] = book.book.model_copy(update={"version": version, "offers": offers})
+            result.based_on[vendor] = book
+    return result
+
+
+# --- writing drafts ------------------------------------------------------------------------------------------
+
+
+def _yaml_value(value: Any) -> Any:
+    """Plain data for the YAML writer; URLs become text."""
+    if isinstance(value, dict):
+        return {k: _yaml_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_yaml_value(v) for v in value]
+    if value is None or isinstance(value, (str, int, Decimal, dt.date, bool)):
+        return value
+    return str(value)
+
+
+FIRST = ("scheme", "name", "model", "tokenizer")
+LAST = ("source_urls", "retrieved", "notes")
+
+
+def _ordered(offer: dict[str, Any]) -> dict[str, Any]:
+    """Fields in the order the bundled books use: what it is, its prices, then where they come from."""
+    keys = [k for k in FIRST if k in offer] + [k for k in offer if k not in FIRST + LAST] + [k for k in LAST if k in offer]
+    return {k: offer[k] for k in keys}
+
+
+def render_yaml(book: PriceBook, header: str = "") -> str:
+    """A price book as YAML in the style of the bundled files: rate cards on one line, notes folded."""
+    import yaml
+
+    class Flow(dict):
+        pass
+
+    class Folded(str):
+        pass
+
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:  # tco refuses YAML aliases in price books
+            return True
+
+    def decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+        text = format(value.normalize(), "f")
+        return dumper.represent_scalar("tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float", text)
+
+    Dumper.add_representer(Decimal, decimal)
+    Dumper.add_representer(Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
+    Dumper.add_representer(Folded, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style=">"))
+
+    def styled(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            if key.endswith(("rates",)) or (value and all(k.endswith("_mtok") for k in value)):
+                return Flow(value)
+            return {k: styled(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [styled(v) for v in value]
+        if key == "notes" and isinstance(value, str) and len(value) > 80:
+            return Folded(value)
+        return value
+
+    data = _yaml_value(book.model_dump(exclude_defaults=True))
+    data = {"vendor": book.vendor, "version": book.version, "currency": book.currency,
+            "offers": {k: _ordered(v) for k, v in data["offers"].items()}}
+    body = yaml.dump(styled(data), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110)
+    return "# yaml-language-server: $schema=../pricebook.schema.json\n" + header + body
+
+
+def write_drafts(result: ImportResult, output: Path, newest: Mapping[str, dt.date] | None = None) -> list[Path]:
+    """Write each draft to `output/<vendor>/<version>.yaml`; refuse (writing nothing) if any file exists or a
+    draft would be dated on or before the vendor's newest version in `newest`."""
+    from tco.files.output import write_atomic
+
+    targets = {vendor: output / vendor / f"{book.version}.yaml" for vendor, book in result.drafts.items()}
+    problems = [f"{path} exists; drafts never overwrite a price-book version (pick another --version or --output)"
+                for path in targets.values() if path.exists()]
+    for vendor, book in result.drafts.items():
+        if newest and vendor in newest and book.version <= newest[vendor]:
+            problems.append(f"{vendor}: --version {book.version} is not after the newest version {newest[vendor]}; "
+                            "a new version must be the newest")
+    if problems:
+        raise TcoError("; ".join(problems) if len(problems) == 1 else "\n".join(problems))
+    written = []
+    for vendor, path in targets.items():
+        based = result.based_on[vendor]
+        header = (f"# Drafted by `tco pricebook import genai-prices` from {result.source} (prices as of {result.as_of}),\n"
+                  f"# based on {vendor}/{based.version}.yaml. Check every changed rate against the vendor's page.\n")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, render_yaml(result.drafts[vendor], header).encode())
+        written.append(path)
+    result.written = written
+    return written

@@ -1,0 +1,249 @@
+"""`tco pricebook import genai-prices`: compare, draft and write, on a small fake of the genai-prices data shape
+(no network, no package needed), and once on the real package data where it is installed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import dataclass, field
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+
+from tco.errors import TcoError
+from tco.files import genai_prices_import as gp
+from tco.files.pricebooks import load_catalog
+from tests.conftest import FIXTURES
+
+PRICEBOOKS = FIXTURES / "pricebooks"
+
+
+# --- a fake of genai_prices.types: the attributes the importer reads -----------------------------------------
+
+
+@dataclass
+class Tier:
+    start: int
+    price: D
+
+
+@dataclass
+class TieredPrices:
+    base: D
+    tiers: list[Tier]
+
+
+@dataclass
+class StartDateConstraint:
+    start_date: dt.date
+
+
+@dataclass
+class TimeOfDateConstraint:
+    start_time: dt.time
+    end_time: dt.time
+
+
+@dataclass
+class ConditionalPrice:
+    constraint: Any
+    prices: dict[str, Any]
+
+
+@dataclass
+class PriceVariant:
+    when: dict[str, str]
+    prices: dict[str, Any]
+    constraint: Any = None
+
+
+@dataclass
+class ModelInfo:
+    id: str
+    refs: tuple[str, ...]
+    prices: Any
+    price_variants: list[PriceVariant] = field(default_factory=list)
+    name: str | None = None
+
+    def is_match(self, ref: str) -> bool:
+        return ref.lower() in self.refs
+
+
+@dataclass
+class Provider:
+    id: str
+    models: list[ModelInfo]
+
+
+def fake_providers() -> list[Provider]:
+    """Offer X of the fixture books, found by its name; its prices fell on 2026-02-01 and batch was priced then."""
+    offer_x = ModelInfo(
+        id="offer-x-2026", refs=("offer-x",),
+        prices=[
+            ConditionalPrice(None, {"input_mtok": D(3), "cache_read_mtok": D("0.3"), "output_mtok": D(15)}),
+            ConditionalPrice(StartDateConstraint(dt.date(2026, 2, 1)), {
+                "input_mtok": TieredPrices(D("2.5"), [Tier(200_000, D(5))]), "cache_read_mtok": D("0.25"),
+                "output_mtok": D(15), "web_searches_kcount": D(10)}),
+        ],
+        price_variants=[PriceVariant({"processing": "batch"}, {"input_mtok": D("1.25"), "output_mtok": D("7.5")},
+                                     StartDateConstraint(dt.date(2026, 2, 1)))],
+    )
+    decoy = ModelInfo(id="other", refs=(), prices={"input_mtok": D(99), "output_mtok": D(99)})
+    return [Provider("example", [decoy, offer_x]), Provider("unrelated", [])]
+
+
+@pytest.fixture
+def catalog():
+    return load_catalog(PRICEBOOKS)
+
+
+def draft(catalog, when: dt.date, version: dt.date | None = None) -> gp.ImportResult:
+    return gp.draft(catalog, fake_providers(), "fake-prices 1.0", when, version or when)
+
+
+# --- comparing -----------------------------------------------------------------------------------------------
+
+
+def test_same_prices_no_difference(catalog):
+    result = draft(catalog, dt.date(2026, 1, 15))
+    assert result.matches == [gp.OfferMatch("example/x", "offer-x-2026", "offer-x")]
+    assert result.differences == [] and result.drafts == {}
+
+
+def test_rates_that_differ(catalog):
+    result = draft(catalog, dt.date(2026, 3, 1))
+    assert result.matches[0].since == dt.date(2026, 2, 1)
+    found = {(d.field, d.ours, d.theirs, d.drafted) for d in result.differences}
+    assert found == {
+        ("rates.input_mtok", D(3), D("2.5"), True),
+        ("rates.cached_input_mtok", D("0.30"), D("0.25"), True),
+        ("service_tiers.batch.input_mtok", D("1.5"), D("1.25"), True),
+        ("context_tiers[above 200000].rates.input_mtok", None, D(5), False),  # a person decides on a new tier
+    }
+    assert list(result.drafts) == ["example"]
+
+
+def test_peak_rates_when_priced_by_time_of_day(catalog):
+    peak = ConditionalPrice(TimeOfDateConstraint(dt.time(1, tzinfo=dt.UTC), dt.time(4, tzinfo=dt.UTC)),
+                            {"input_mtok": D(6), "output_mtok": D(30)})
+    provider = fake_providers()[0]
+    provider.models[1].prices.append(peak)
+    result = gp.draft(catalog, [provider], "fake", dt.date(2026, 3, 1), dt.date(2026, 3, 1))
+    assert result.matches[0].time_of_day
+    # the peak price replaces the whole price set; it names no cache-read price, so none is compared
+    assert {(d.field, d.theirs) for d in result.differences if d.field.startswith("rates.")} == {
+        ("rates.input_mtok", D(6)), ("rates.output_mtok", D(30))}
+
+
+def test_no_provider_or_model(catalog):
+    result = gp.draft(catalog, [Provider("example", [])], "fake", dt.date(2026, 3, 1), dt.date(2026, 3, 1))
+    assert result.matches == [gp.OfferMatch("example/x", None)]
+    assert gp.draft(catalog, [], "fake", dt.date(2026, 3, 1), dt.date(2026, 3, 1)).matches[0].model is None
+
+
+# --- drafting and writing ------------------------------------------------------------------------------------
+
+
+def test_draft_keeps_ids_tokenizers_and_notes(catalog, tmp_path):
+    result = draft(catalog, dt.date(2026, 3, 1))
+    (path,) = gp.write_drafts(result, tmp_path / "out", {"example": dt.date(2026, 1, 1)})
+    assert path == tmp_path / "out" / "example" / "2026-03-01.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../pricebook.schema.json\n# Drafted by")
+    assert "rates: {input_mtok: 2.5, cached_input_mtok: 0.25, output_mtok: 15}" in text
+    tree = tmp_path / "tree"
+    shutil.copytree(PRICEBOOKS, tree)
+    shutil.copy(path, tree / "example" / path.name)
+    selection = load_catalog(tree).as_of(dt.date(2026, 3, 1))
+    x, y = selection.get("example/x"), selection.get("example/y")
+    assert x.source.version == dt.date(2026, 3, 1)
+    assert (x.offer.rates.input_mtok, x.offer.rates.cached_input_mtok) == (D("2.5"), D("0.25"))
+    assert x.offer.service_tiers["batch"].input_mtok == D("1.25")
+    assert x.offer.service_tiers["batch"].output_mtok == D("7.5")
+    assert (x.offer.name, x.offer.tokenizer, x.offer.retrieved) == ("Offer X", "o200k", dt.date(2026, 3, 1))
+    assert "Drafted by `tco pricebook import genai-prices`" in x.offer.notes and "offer-x-2026" in x.offer.notes
+    assert str(x.offer.source_urls[0]) == "https://example.com/fixture"
+    assert y.offer == catalog.as_of(dt.date(2026, 1, 1)).get("example/y").offer  # untouched
+
+
+def test_never_overwrites(catalog, tmp_path):
+    result = draft(catalog, dt.date(2026, 3, 1))
+    gp.write_drafts(result, tmp_path)
+    before = (tmp_path / "example" / "2026-03-01.yaml").read_bytes()
+    with pytest.raises(TcoError, match="exists; drafts never overwrite"):
+        gp.write_drafts(result, tmp_path)
+    assert (tmp_path / "example" / "2026-03-01.yaml").read_bytes() == before
+
+
+def test_a_draft_must_be_the_newest_version(catalog, tmp_path):
+    result = draft(catalog, dt.date(2026, 3, 1), version=dt.date(2026, 1, 1))
+    with pytest.raises(TcoError, match="not after the newest version 2026-01-01"):
+        gp.write_drafts(result, tmp_path, {"example": dt.date(2026, 1, 1)})
+    assert not (tmp_path / "example").exists()
+
+
+# --- the command ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_package(monkeypatch):
+    monkeypatch.setattr(gp, "load_providers", lambda: (fake_providers(), "fake-prices 1.0"))
+
+
+def test_command_reports_and_writes(fake_package, tco, tmp_path):
+    args = ("pricebook", "import", "genai-prices", "--pricebooks", str(PRICEBOOKS), "--as-of", "2026-03-01")
+    run = tco(*args, "--output", str(tmp_path), "--format", "json")
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    assert doc["source"] == "fake-prices 1.0" and (doc["matched"], doc["offers"]) == (1, 1)
+    assert {"offer": "example/x", "field": "rates.input_mtok", "ours": "3", "theirs": "2.5", "model": "offer-x-2026",
+            "drafted": True, "note": ""} in doc["differences"]
+    assert doc["written"] == [str(tmp_path / "example" / "2026-03-01.yaml")]
+    again = tco(*args, "--output", str(tmp_path))
+    assert again.code == 2 and "exists; drafts never overwrite" in again.err
+    table = tco(*args, "--dry-run")
+    assert table.code == 0, table.err
+    assert "rates.input_mtok" in table.out and "dry run: would write" in table.out
+    assert not (PRICEBOOKS / "example" / "2026-03-01.yaml").exists()
+
+
+def test_command_version_option(fake_package, tco, tmp_path):
+    run = tco("pricebook", "import", "genai-prices", "--pricebooks", str(PRICEBOOKS), "--as-of", "2026-03-01",
+              "--version", "2026-02-01", "--output", str(tmp_path))
+    assert run.code == 0, run.err
+    assert (tmp_path / "example" / "2026-02-01.yaml").is_file()
+
+
+def test_unknown_source(tco):
+    run = tco("pricebook", "import", "genai-price", "--dry-run")
+    assert run.code == 2
+    assert "unknown import source 'genai-price'" in run.err and "did you mean 'genai-prices'" in run.err
+
+
+# --- the real package, where installed (the `import` extra; the `test` extra installs it) ------------------
+
+
+def test_real_package_types():
+    types = pytest.importorskip("genai_prices.types")
+    provider = types.Provider(id="example", name="Example", api_pattern="example", models=[types.ModelInfo(
+        id="offer-x", match=types.ClauseEquals(equals="offer-x"),
+        prices=types.ModelPrice(input_mtok=D("2.5"), cache_read_mtok=D("0.3"), output_mtok=D(15)),
+        price_variants=[types.PriceVariant(when={"processing": "batch"}, prices=types.ModelPrice(input_mtok=D("1.25")))],
+    )])
+    result = gp.draft(load_catalog(PRICEBOOKS), [provider], "real types", dt.date(2026, 3, 1), dt.date(2026, 3, 1))
+    assert {(d.field, d.theirs) for d in result.differences} == {
+        ("rates.input_mtok", D("2.5")), ("service_tiers.batch.input_mtok", D("1.25"))}
+
+
+def test_real_package_data_on_the_bundled_books(tco):
+    pytest.importorskip("genai_prices")
+    run = tco("pricebook", "import", "genai-prices", "--dry-run", "--format", "json")
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    assert doc["source"].startswith("genai-prices ")
+    models = {m["offer"]: m["model"] for m in doc["matches"]}
+    assert models["anthropic/claude-sonnet-4.6"] == "claude-sonnet-4-6"
+    assert models["openai/gpt-5.4"] == "gpt-5.4"
+    assert doc["written"] == []
