@@ -9,6 +9,7 @@ import typer
 
 from tco import __version__
 from tco.cli import compare as compare_cmd
+from tco.cli import export as export_cmd
 from tco.cli import pricebook
 from tco.cli.console import err
 from tco.errors import TcoError
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(pricebook.app, name="pricebook")
 app.command()(compare_cmd.compare)
+app.command()(export_cmd.export)
 
 
 def _version(value: bool) -> None:

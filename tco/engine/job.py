@@ -10,7 +10,6 @@ from tco.errors import TcoError, candidate_error
 from tco.models.catalog import OfferRef, Selection
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
 
-
 SCHEME_KEYS = {
     "term": ("seat", "provisioned"),
     "units": ("provisioned",),

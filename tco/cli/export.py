@@ -1,0 +1,36 @@
+"""`tco export`: the comparison as an Excel workbook with live formulas, for procurement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tco.cli.console import err
+from tco.cli.options import AsOfOption, PricebooksOption, as_of_date
+from tco.errors import TcoError
+
+
+def export(
+    workload: Annotated[Path, typer.Argument(help="The workload YAML file.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx); replaced whole.",
+                                         show_default=False)],
+    as_of: AsOfOption = None,
+    pricebooks: PricebooksOption = None,
+) -> None:
+    """Write the comparison as an Excel workbook: editable assumptions and rates, live formulas, charts."""
+    import hashlib
+
+    from tco.api import comparison_for
+    from tco.files.output import write_atomic
+    from tco.files.pricebooks import TOKENIZERS_FILE, bundled_dir, display
+    from tco.report import excel
+
+    if output.suffix.lower() != ".xlsx":
+        raise TcoError(f"--output: {output} is not an .xlsx file; name the workbook FILE.xlsx")
+    comparison, source = comparison_for(workload, as_of_date(as_of), pricebooks)
+    table = (pricebooks or bundled_dir()) / TOKENIZERS_FILE
+    tokenizers = excel.Tokenizers(display(table), hashlib.sha256(table.read_bytes()).hexdigest())
+    write_atomic(output, excel.build(comparison, source, tokenizers))
+    err.print(f"wrote {output} ({len(comparison.results)} candidates)", markup=False, highlight=False)

@@ -1,0 +1,672 @@
+"""`tco export`: the workbook, recalculated by a real spreadsheet engine (LibreOffice headless), equals the engine.
+
+Every formula cell of every exported workbook is checked against the engine's exact figures (to 1e-9 relative)
+and the JSON of `tco compare`; then inputs are edited in the workbook (tasks, success rates, people's cost, an
+override, price-book rates), recalculated again, and checked against `tco compare` on the changed files.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+
+from tco.api import comparison_for
+from tco.cli.app import main
+from tco.engine.compare import CandidateResult, evaluate
+from tco.engine.job import Job
+from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Human, Task
+from tco.report.text import cell_text
+from tests.conftest import FIXTURES, REPO
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+RELATIVE = 1e-9
+AS_OF = "2026-06-01"
+
+# ---------------------------------------------------------------- inputs: one price book and two workloads that
+# between them use every scheme and every branch the formulas take (tiers, batch, fallbacks, packs, spill-over)
+
+DATE = dt.date(2026, 1, 1)
+SRC = {"source_urls": ["https://example.com/acme"], "retrieved": DATE}
+ACME: dict[str, Any] = {
+    "vendor": "acme", "version": DATE, "currency": "USD",
+    "offers": {
+        "long": {"scheme": "per_token", "name": "Acme Long", "tokenizer": "wide",
+                 "rates": {"input_mtok": 2, "cached_input_mtok": 0.2, "cache_write_mtok": 2.5, "cache_write_1h_mtok": 4,
+                           "output_mtok": 8, "reasoning_mtok": 6},
+                 "service_tiers": {"batch": {"input_mtok": 1, "cached_input_mtok": 0.1, "output_mtok": 4}},
+                 "context_tiers": [
+                     {"above_input_tokens": 4000, "rule": "marginal",
+                      "rates": {"input_mtok": 4, "cached_input_mtok": 0.4, "output_mtok": 12},
+                      "service_tiers": {"batch": {"input_mtok": 2, "cached_input_mtok": 0.2, "output_mtok": 6}}},
+                     {"above_input_tokens": 6000, "rule": "marginal", "rates": {"input_mtok": 5, "output_mtok": 15},
+                      "service_tiers": {"batch": {"input_mtok": 2.5, "output_mtok": 7.5}}}],
+                 **SRC, "notes": '=HYPERLINK("https://evil.example","click") notes that look like a formula'},
+        "big": {"scheme": "per_token", "name": "Acme Big", "tokenizer": "o200k",
+                "rates": {"input_mtok": 1, "output_mtok": 4},
+                "service_tiers": {"flex": {"input_mtok": 0.5, "output_mtok": 2}},
+                "context_tiers": [{"above_input_tokens": 3000, "rule": "whole_request",
+                                   "rates": {"input_mtok": 2, "cached_input_mtok": 0.5, "output_mtok": 6},
+                                   "service_tiers": {"flex": {"input_mtok": 1, "output_mtok": 3}}}], **SRC},
+        "seat-requests": {"scheme": "seat", "name": "Acme Seats (requests)", "seat_month": {"monthly": 19, "annual": 15},
+                          "min_seats": 30, "allowance": {"unit": "request", "per_seat_month": 300},
+                          "overage_per_unit": 0.04, "model_multipliers": {"example/x": 2.5, "acme/big": 0.33}, **SRC},
+        "seat-usd": {"scheme": "seat", "name": "Acme Seats (usd)", "seat_month": {"monthly": 40},
+                     "allowance": {"unit": "usd", "per_seat_month": 20}, "overage_per_unit": 1, **SRC},
+        "seat-credits": {"scheme": "seat", "name": "Acme Seats (credits)", "seat_month": {"monthly": 19},
+                         "allowance": {"unit": "credit", "per_seat_month": 1900, "usd_per_credit": 0.01},
+                         "overage_per_unit": 0.01, **SRC},
+        "seat-flat": {"scheme": "seat", "name": "Acme Seats (flat)", "seat_month": {"monthly": 30}, **SRC},
+        "seat-capped": {"scheme": "seat", "name": "Acme Seats (capped)", "seat_month": {"monthly": 10},
+                        "allowance": {"unit": "request", "per_seat_month": 100}, **SRC},
+        "credits-actions": {"scheme": "credit", "name": "Acme Credits (actions)", "price_per_credit": 0.006,
+                            "packs": [{"credits": 100000, "price": 500}, {"credits": 20000, "price": 110}],
+                            "credits_per": {"action": 20, "conversation": 5, "resolution": 50},
+                            "action_token_limit": 10000, "included_credits_month": 50000, "platform_fee_month": 100,
+                            **SRC},
+        "credits-api": {"scheme": "credit", "name": "Acme Credits (API)", "packs": [{"credits": 1000, "price": 10}],
+                        "credits_per": {"api_usd": 120, "request": 1}, **SRC},
+        "fin-like": {"scheme": "per_resolution", "name": "Acme Resolutions", "per_resolution": 0.99,
+                     "counts": "confirmed_only", "platform_fee_month": 500, "included_resolutions_month": 1000, **SRC},
+        "agent": {"scheme": "per_conversation", "name": "Acme Conversations", "per_conversation": 2, "per_action": 0.1,
+                  "platform_fee_month": 200, "included_conversations_month": 500, **SRC},
+        "ptu": {"scheme": "provisioned", "name": "Acme PTU", "tokenizer": "wide",
+                "terms": {"hourly": {"unit_hour": 1}, "year": {"unit_month": 221}}, "min_units": 15, "unit_increment": 5,
+                "throughput": {"tokens_per_minute_per_unit": 2400,
+                               "weights": {"input": 1, "cached_input": 0, "output": 6}},
+                "spillover_offer": "acme/long", **SRC},
+    },
+}
+ALL_SCHEMES: dict[str, Any] = {
+    "workload": "All schemes", "period": "month", "tasks": 12345, "tokenizer": "o200k", "content": "code",
+    "task": {"calls": 3, "input_tokens": 2500, "cached_input_share": 0.4, "cache_write_tokens": 300,
+             "cache_write_ttl": "1h", "output_tokens": 350, "reasoning_tokens": 700, "format_retry_rate": 0.07,
+             "max_attempts": 2, "batch_share": 0.25, "requests": 2, "actions": 3},
+    "human": {"hourly_cost": 52.5, "review_minutes": 1.25, "task_minutes": 14, "failure_cost": 6},
+    "seats": 25, "working_hours": 200, "peak_factor": 2.2,
+    "candidates": [
+        {"offer": "acme/long", "success_rate": 0.81},
+        {"offer": "acme/long", "label": "Long, big prompts", "success_rate": 0.7,
+         "task": {"input_tokens": 3200, "batch_share": 0.6}, "human": {"hourly_cost": 80}},
+        {"offer": "acme/big", "success_rate": 0.6, "task": {"batch_share": 0}},
+        {"offer": "acme/big", "label": "=1+1", "success_rate": 0.66,
+         "task": {"batch_share": 0, "input_tokens": 4000, "service_tier": "flex", "max_attempts": 1}},
+        {"offer": "acme/seat-requests", "model": "example/x", "seats": 40, "term": "annual", "success_rate": 0.75},
+        {"offer": "acme/seat-usd", "model": "acme/big", "success_rate": 0.72},
+        {"offer": "acme/seat-credits", "model": "acme/long", "success_rate": 0.8},
+        {"offer": "acme/seat-flat", "success_rate": 0.5, "seats": 10},
+        {"offer": "acme/seat-capped", "success_rate": 0.5},
+        {"offer": "acme/credits-actions", "success_rate": 0.77, "assumed_resolution_share": 0.2},
+        {"offer": "acme/credits-api", "model": "acme/long", "success_rate": 0.79},
+        {"offer": "acme/fin-like", "success_rate": 0.62, "assumed_resolution_share": 0.3},
+        {"offer": "example/y", "success_rate": 0.65, "assumed_resolution_share": 0.3},
+        {"offer": "acme/agent", "success_rate": 0.68},
+        {"offer": "acme/ptu", "term": "year", "success_rate": 0.83, "task": {"batch_share": 0}},
+        {"offer": "acme/ptu", "label": "PTU, 15 units", "units": 15, "success_rate": 0.83, "task": {"batch_share": 0}},
+    ],
+}
+YEARLY: dict[str, Any] = {
+    "workload": "@Yearly, measured in wide", "period": "year", "tasks": 250000, "tokenizer": "wide", "content": "cjk",
+    "task": {"calls": 2, "input_tokens": 1800, "output_tokens": 500, "max_attempts": 3, "actions": 2},
+    "human": {"hourly_cost": 40, "review_minutes": 3, "task_minutes": 9},
+    "working_hours": 2000, "peak_factor": 3,
+    "candidates": [
+        {"offer": "example/x", "success_rate": 0.7},
+        {"offer": "acme/ptu", "success_rate": 0.7},
+        {"offer": "acme/ptu", "label": "PTU, 20 units", "units": 20, "success_rate": 0.7},
+        {"offer": "acme/agent", "success_rate": 0.6},
+        {"offer": "example/y", "success_rate": 0.6, "assumed_resolution_share": 0.1},
+    ],
+}
+
+RATE_EDITS = {  # (offer, Rates entry) → new value: edited in the workbook and in a copy of the price book
+    ("acme/long", "rates.input_mtok"): 2.6,
+    ("acme/seat-requests", "seat_month.annual"): 17,
+    ("acme/credits-actions", "packs[1].price"): 95,
+    ("acme/ptu", "terms.year.unit_month"): 230,
+}
+
+
+def write_books(root: Path, acme: dict[str, Any]) -> Path:
+    shutil.copytree(FIXTURES / "pricebooks", root)
+    (root / "acme").mkdir()
+    (root / "acme" / "2026-01-01.yaml").write_text(yaml.safe_dump(acme, sort_keys=False))
+    return root
+
+
+@dataclass
+class Case:
+    id: str
+    workload: Path
+    books: Path | None
+    as_of: str
+    edits: dict[str, Any] = field(default_factory=dict)
+    rate_edits: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def args(self, workload: Path | None = None, books: Path | None = None) -> list[str]:
+        books = books or self.books
+        return [str(workload or self.workload), "--as-of", self.as_of] + (["--pricebooks", str(books)] if books else [])
+
+
+def cases(tmp: Path) -> list[Case]:
+    """Each example workload (bundled price books, today), the worked example, and the two workloads above."""
+    found = [Case(p.stem, p, None, dt.date.today().isoformat()) for p in sorted((REPO / "examples").glob("*.yaml"))]
+    books = write_books(tmp / "books", ACME)
+    (tmp / "all-schemes.yaml").write_text(yaml.safe_dump(ALL_SCHEMES, sort_keys=False))
+    (tmp / "yearly.yaml").write_text(yaml.safe_dump(YEARLY, sort_keys=False))
+    found += [
+        Case("worked-example", FIXTURES / "worked_example.yaml", FIXTURES / "pricebooks", AS_OF),
+        Case("all-schemes", tmp / "all-schemes.yaml", books, AS_OF,
+             {"review_minutes": 1.6, "hourly_cost_2": 95, "success_rate_10": 0.6}, RATE_EDITS),
+        Case("yearly", tmp / "yearly.yaml", books, AS_OF),
+    ]
+    for case in found:
+        data = yaml.safe_load(case.workload.read_text())
+        n = len(data["candidates"])
+        case.edits = {"tasks": int(Decimal(str(data["tasks"])) * Decimal("1.37")) + 1,
+                      "hourly_cost": float(Decimal(str(data["human"]["hourly_cost"])) + Decimal("7.5")),
+                      "success_rate_1": 0.55, f"success_rate_{n}": 0.93, **case.edits}
+    return found
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+
+def need_soffice() -> str:
+    if SOFFICE:
+        return SOFFICE
+    if IN_CI:
+        pytest.fail("soffice is not installed: CI must install libreoffice-calc-nogui (see .ci/run)")
+    pytest.skip("LibreOffice is not installed here (apt-get install libreoffice-calc-nogui)")
+
+
+def recalculate(files: list[Path], out: Path) -> dict[Path, Path]:
+    """Open each workbook in LibreOffice headless (which recalculates on load) and save it again."""
+    soffice = need_soffice()
+    out.mkdir(parents=True, exist_ok=True)
+    profile = out.parent / f"{out.name}-lo-profile"
+    result = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                             "--nolockcheck", "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)],
+                            capture_output=True, text=True, timeout=900)
+    done = {f: out / f.name for f in files}
+    missing = [str(f) for f, o in done.items() if not o.exists()]
+    assert not missing, f"LibreOffice did not convert {missing}: {result.stdout}\n{result.stderr}"
+    return done
+
+
+def export(case: Case, output: Path, workload: Path | None = None, books: Path | None = None) -> None:
+    code = main(["export", *case.args(workload, books), "--output", str(output)])
+    assert code == 0 and output.exists(), f"tco export failed for {case.id}"
+
+
+def engine(case: Case, workload: Path | None = None, books: Path | None = None) -> list[CandidateResult]:
+    """The engine's exact results, in workload order."""
+    comparison, _ = comparison_for(workload or case.workload, dt.date.fromisoformat(case.as_of), books or case.books)
+    w, selection = comparison.workload, comparison.selection
+    return [evaluate(Job.of(w, i, selection)) for i in range(len(w.candidates))]
+
+
+@dataclass
+class Exported:
+    case: Case
+    xlsx: Path
+    recalculated: Path | None = None
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory) -> dict[str, Exported]:
+    """Every case exported by `tco export`."""
+    tmp = tmp_path_factory.mktemp("excel")
+    made = {}
+    for case in cases(tmp):
+        export(case, tmp / f"{case.id}.xlsx")
+        made[case.id] = Exported(case, tmp / f"{case.id}.xlsx")
+    return made
+
+
+@pytest.fixture(scope="module")
+def exported(workbooks, tmp_path_factory) -> dict[str, Exported]:
+    """Every exported workbook, and the same recalculated by LibreOffice."""
+    calc = recalculate([e.xlsx for e in workbooks.values()], tmp_path_factory.mktemp("recalculated"))
+    for e in workbooks.values():
+        e.recalculated = calc[e.xlsx]
+    return workbooks
+
+
+@dataclass
+class Edited:
+    case: Case
+    workload: Path
+    books: Path | None
+    original: Path
+    recalculated: Path
+
+
+def set_input(wb: openpyxl.Workbook, name: str, value: Any) -> None:
+    [(sheet, coord)] = list(wb.defined_names[name].destinations)
+    cell = wb[sheet][coord.replace("$", "")]
+    assert isinstance(cell.value, (int, float)), f"{name} is not a number input"
+    cell.value = value
+
+
+def set_rate(wb: openpyxl.Workbook, offer: str, entry: str, value: Any) -> None:
+    ws = wb["Rates"]
+    rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == offer and ws.cell(r, 2).value == entry]
+    assert len(rows) == 1, f"{offer} {entry} on Rates: {rows}"
+    ws.cell(rows[0], 3).value = value
+
+
+def edit_yaml(data: dict[str, Any], name: str, value: Any) -> None:
+    match = re.fullmatch(r"(.+)_(\d+)", name)
+    key, target = (match.group(1), data["candidates"][int(match.group(2)) - 1]) if match else (name, data)
+    if key in Task.model_fields:
+        target.setdefault("task", {})[key] = value
+    elif key in Human.model_fields:
+        target.setdefault("human", {})[key] = value
+    else:
+        target[key] = value
+
+
+def edit_book(acme: dict[str, Any], offer: str, entry: str, value: Any) -> None:
+    node = acme["offers"][offer.split("/", 1)[1]]
+    parts = [int(p) if p.isdigit() else p for p in re.split(r"\.|\[|\]\.?", entry) if p]
+    for part in parts[:-1]:
+        node = node[part]
+    node[parts[-1]] = value
+
+
+@pytest.fixture(scope="module")
+def edited(exported, tmp_path_factory) -> dict[str, Edited]:
+    """Each exported workbook with inputs changed in the sheet, and the same changes made to the files."""
+    tmp = tmp_path_factory.mktemp("edited")
+    made = {}
+    for key, ex in exported.items():
+        case = ex.case
+        wb = openpyxl.load_workbook(ex.xlsx)
+        data = yaml.safe_load(case.workload.read_text())
+        for name, value in case.edits.items():
+            set_input(wb, name, value)
+            edit_yaml(data, name, value)
+        books = case.books
+        if case.rate_edits:
+            acme = copy.deepcopy(ACME)
+            for (offer, entry), value in case.rate_edits.items():
+                set_rate(wb, offer, entry, value)
+                edit_book(acme, offer, entry, value)
+            books = write_books(tmp / f"{key}-books", acme)
+        wb.calculation.fullCalcOnLoad = True
+        wb.save(tmp / f"{key}.xlsx")
+        workload = tmp / f"{key}.yaml"
+        workload.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        made[key] = Edited(case, workload, books, tmp / f"{key}.xlsx", tmp / f"{key}.xlsx")
+    calc = recalculate([e.original for e in made.values()], tmp / "recalculated")
+    for e in made.values():
+        e.recalculated = calc[e.original]
+    return made
+
+
+# ---------------------------------------------------------------- what each formula cell should hold
+
+
+def engine_value(result: CandidateResult, key: str, results: list[CandidateResult]) -> Any:
+    """The engine's value of a workbook field for one candidate; None when the engine has no such figure."""
+    if key == "rank":
+        return 1 + sum(r.cost_per_completed_task < result.cost_per_completed_task for r in results)
+    E, S = result.expected_attempts, result.task_success_rate
+    fixed_for_success = result.risk.fixed_commitment * S / E
+    if key == "split.fixed_for_success":
+        return fixed_for_success
+    if key == "split.variable_for_success":
+        return result.period_cost - result.risk.customer_failure_spend - fixed_for_success
+    value: Any = result
+    for part in key.split("."):
+        if isinstance(value, dict):
+            if part not in value:
+                return Decimal(0) if key == "breakdown.spillover_cost" else None
+            value = value[part]
+        else:
+            value = getattr(value, part)
+    return value
+
+
+def json_value(doc_result: dict[str, Any] | None, key: str) -> Any:
+    if doc_result is None or key.startswith(("split.", "rank")):
+        return None
+    value: Any = doc_result
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def matches(actual: Any, expected: Any, tolerance: float = 0.0) -> tuple[bool, float]:
+    """Equal text, or numbers within 1e-9 relative (plus `tolerance`, for the JSON's rounding to 10 places)."""
+    if isinstance(expected, str) and not re.fullmatch(r"-?[0-9.]+(E-?[0-9]+)?", expected):
+        return actual == expected, 0.0
+    if isinstance(actual, bool) or not isinstance(actual, (int, float)):
+        return False, float("inf")
+    e = float(expected)
+    error = abs(actual - e)
+    return error <= RELATIVE * abs(e) + tolerance + 1e-12, error / abs(e) if e else error
+
+
+@dataclass
+class Checked:
+    formulas: int = 0
+    max_relative: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+
+def formula_cells(wb: openpyxl.Workbook):
+    """(sheet, coordinate, field, candidate number) of every formula in the workbook; fails on one it cannot place."""
+    summary = wb["Summary"]
+    key_row = next(r for r in range(1, 20) if summary.cell(r, 1).value == "rank")
+    keys = {c: summary.cell(key_row, c).value for c in range(1, summary.max_column + 1)}
+    number_col = next(c for c, k in keys.items() if k == "no")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                if ws.title == "Calc":
+                    yield ws.title, cell.coordinate, ws.cell(cell.row, 5).value, ws.cell(cell.row, 1).value
+                elif ws.title == "Summary" and cell.row > key_row + 1:
+                    yield ws.title, cell.coordinate, keys[cell.column], ws.cell(cell.row, number_col).value
+                elif ws.title == "Summary" and str(ws.cell(cell.row, 1).value).startswith("Cheapest"):
+                    yield ws.title, cell.coordinate, "verdict.best", None
+                elif ws.title == "Assumptions" and ws.cell(cell.row, 1).value in ("months_per_period", "hours_per_period"):
+                    yield ws.title, cell.coordinate, f"assumption.{ws.cell(cell.row, 1).value}", None
+                else:
+                    pytest.fail(f"formula {ws.title}!{cell.coordinate} {cell.value} is not one the test can check")
+
+
+def check(original: Path, recalculated: Path, results: list[CandidateResult], doc: dict[str, Any],
+          period: str) -> Checked:
+    """Every formula's recalculated value against the engine (exact) and the JSON document (rounded)."""
+    formulas = openpyxl.load_workbook(original)
+    values = openpyxl.load_workbook(recalculated, data_only=True)
+    names = [r.candidate for r in results]
+    by_name = {r["candidate"]: r for r in doc["results"]} if len(set(names)) == len(names) else {}
+    out = Checked()
+    for sheet, coord, key, n in formula_cells(formulas):
+        actual = values[sheet][coord].value
+        where = f"{sheet}!{coord} {key} (candidate {n})"
+        if key == "verdict.best":
+            best = min(results, key=lambda r: r.cost_per_completed_task)
+            checks = [(cell_text(best.candidate), 0.0), (cell_text(doc["verdict"]["best"]), 0.0)]
+        elif key.startswith("assumption."):
+            table = MONTHS_PER_PERIOD if key.endswith("months_per_period") else HOURS_PER_PERIOD
+            checks = [(table[period], 0.0)]
+        else:
+            assert key and n, f"{where}: a formula row without a field or candidate"
+            result = results[n - 1]
+            exact = engine_value(result, key, results)
+            assert exact is not None, f"{where}: the engine has no such figure"
+            checks = [(exact if not isinstance(exact, str) else exact, 0.0)]
+            in_json = json_value(by_name.get(result.candidate), key)
+            if in_json is not None:
+                checks.append((in_json, 6e-11))
+        out.formulas += 1
+        for expected, tolerance in checks:
+            ok, deviation = matches(actual, expected, tolerance)
+            if tolerance == 0.0 and deviation != float("inf"):
+                out.max_relative = max(out.max_relative, deviation)
+            if not ok:
+                out.failures.append(f"{where}: LibreOffice {actual!r}, expected {expected!r}")
+    return out
+
+
+def compare_json(tco, case: Case, workload: Path | None = None, books: Path | None = None) -> dict[str, Any]:
+    run = tco("compare", *case.args(workload, books), "--format", "json")
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
+# ---------------------------------------------------------------- the checks
+
+
+def test_every_formula_recalculates_to_the_engine(exported, tco):
+    report = []
+    for key, ex in exported.items():
+        case = ex.case
+        results = engine(case)
+        doc = compare_json(tco, case)
+        period = yaml.safe_load(case.workload.read_text()).get("period", "month")
+        checked = check(ex.xlsx, ex.recalculated, results, doc, period)
+        assert not checked.failures, f"{key}:\n" + "\n".join(checked.failures[:30])
+        assert checked.formulas > 20 * len(results)
+        report.append(f"{key}: {checked.formulas} formula cells, max relative deviation {checked.max_relative:.1e}")
+    print("\n".join(report))
+
+
+def test_edited_inputs_recalculate_to_tco_compare_on_the_edited_files(edited, tco):
+    report = []
+    for key, e in edited.items():
+        results = engine(e.case, e.workload, e.books)
+        doc = compare_json(tco, e.case, e.workload, e.books)
+        period = yaml.safe_load(e.workload.read_text()).get("period", "month")
+        checked = check(e.original, e.recalculated, results, doc, period)
+        assert not checked.failures, f"{key} after editing {e.case.edits}:\n" + "\n".join(checked.failures[:30])
+        report.append(f"{key} (edited): {checked.formulas} formula cells, max relative deviation {checked.max_relative:.1e}")
+    print("\n".join(report))
+
+
+def test_edits_move_the_results(edited, exported):
+    """The edits matter: tasks and success rates change the figures LibreOffice computes."""
+    for key, e in edited.items():
+        before = openpyxl.load_workbook(exported[key].recalculated, data_only=True)["Summary"]
+        after = openpyxl.load_workbook(e.recalculated, data_only=True)["Summary"]
+        col = next(c for c in range(1, 30) if before.cell(6, c).value == "period_tco")
+        assert [before.cell(r, col).value for r in range(8, 11)] != [after.cell(r, col).value for r in range(8, 11)]
+
+
+def test_not_live_figures_hold_the_engines_values_and_say_so(workbooks):
+    ex = workbooks["all-schemes"]
+    results = engine(ex.case)
+    wb = openpyxl.load_workbook(ex.xlsx)
+    calc = wb["Calc"]
+    seen = 0
+    for row in range(1, calc.max_row + 1):
+        if calc.cell(row, 5).value == "break_even_success_rate":
+            n = calc.cell(row, 1).value
+            assert calc.cell(row, 3).data_type == "n"
+            assert calc.cell(row, 3).value == pytest.approx(float(results[n - 1].break_even_success_rate), rel=1e-12)
+            assert "computed by tco (not live)" in calc.cell(row, 6).value
+            seen += 1
+    assert seen == len(results)
+    rate_cards = [calc.cell(r, 6).value for r in range(1, calc.max_row + 1) if calc.cell(r, 2).value == "Rate card"]
+    assert rate_cards and all("tier selection is not live" in text for text in rate_cards)
+    notes = [calc.cell(r, 3).value for r in range(1, calc.max_row + 1) if calc.cell(r, 2).value == "Rate card"]
+    assert any("marginal bands" in t for t in notes) and any("whole_request" in t for t in notes)
+
+
+def test_workload_inputs_are_named_rows_with_unit_and_explanation(workbooks):
+    ex = workbooks["all-schemes"]
+    wb = openpyxl.load_workbook(ex.xlsx)
+    names = set(wb.defined_names)
+    expected = {"tasks", "seats", "working_hours", "peak_factor", "period", *Human.model_fields,
+                *(k for k in Task.model_fields if k not in ("cache_write_ttl", "service_tier"))}
+    assert expected <= names
+    assert {f"success_rate_{n}" for n in range(1, len(ALL_SCHEMES["candidates"]) + 1)} <= names
+    assert {"hourly_cost_2", "input_tokens_2", "batch_share_2", "units_16", "seats_5",
+            "assumed_resolution_share_10"} <= names
+    ws = wb["Assumptions"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+    for name in expected:
+        r = rows[name]
+        assert ws.cell(r, 3).value and ws.cell(r, 5).value, f"{name} lacks a unit or an explanation"
+    assert ws.cell(rows["tasks"], 2).value == 12345
+    assert ws.cell(rows["calls"], 5).value == "Model calls per attempt (agent fan-out)."
+    keys = {ws.cell(r, 4).value for r in range(1, ws.max_row + 1)}
+    assert {"task.cache_write_ttl", "task.service_tier", "tokenizer", "content",
+            "candidates[3].task.service_tier", "candidates[4].term", "candidates[4].model"} <= keys
+
+
+def test_rates_cite_every_book_used(workbooks, tco):
+    ex = workbooks["all-schemes"]
+    doc = compare_json(tco, ex.case)
+    ws = openpyxl.load_workbook(ex.xlsx)["Rates"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    assert {(b["vendor"], b["version"], b["sha256"]) for b in doc["pricebooks"]} == {
+        (r[4], r[5], r[9]) for r in rows if r[4] != "tokenizers"}
+    for row in ws.iter_rows(min_row=5):
+        assert row[7].hyperlink is not None and row[7].hyperlink.target == row[7].value
+        assert re.fullmatch(r"[0-9a-f]{64}", row[9].value)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", row[6].value)
+    entries = {(r[0], r[1]) for r in rows}
+    assert {("acme/long", "context_tiers[1].service_tiers.batch.input_mtok"), ("acme/ptu", "terms.year.unit_month"),
+            ("acme/credits-actions", "packs[1].price"), ("tokenizer wide", "tokenizers.wide.ratio.code")} <= entries
+
+
+def test_text_from_files_can_never_become_a_formula(workbooks):
+    exported = workbooks
+    for key in ("all-schemes", "yearly"):
+        ex = exported[key]
+        source = openpyxl.load_workbook(ex.xlsx)
+        for ws in source.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        assert not re.search(r"HYPERLINK|1\+1|Yearly", cell.value), cell.value
+    wb = openpyxl.load_workbook(exported["all-schemes"].xlsx)
+    labels = [c for row in wb["Summary"].iter_rows() for c in row if c.value == "'=1+1"]
+    assert labels and all(c.data_type == "s" for c in labels)
+    notes = [c for row in wb["Rates"].iter_rows() for c in row if str(c.value).startswith("'=HYPERLINK")]
+    assert notes and all(c.data_type == "s" for c in notes)
+    yearly = openpyxl.load_workbook(exported["yearly"].xlsx)
+    assert yearly["Summary"]["A1"].value == "tco: @Yearly, measured in wide"
+    assert yearly["Assumptions"]["A1"].value.startswith("Assumptions: @Yearly")
+    assert any(c.value == "'@Yearly, measured in wide" for row in yearly["Assumptions"].iter_rows() for c in row)
+
+
+def test_text_stays_text_in_libreoffice(exported):
+    recalculated = openpyxl.load_workbook(exported["all-schemes"].recalculated, data_only=True)
+    assert any(c.value == "'=1+1" for row in recalculated["Summary"].iter_rows() for c in row)
+    rates = recalculated["Rates"]
+    assert any(str(c.value).startswith("'=HYPERLINK") for row in rates.iter_rows() for c in row)
+
+
+def test_control_characters_and_formula_text_in_names(tco, write, tmp_path):
+    workload = write("w.yaml", """\
+        workload: "=cmd|' /C calc'!A0 \\a bell"
+        tasks: 100
+        task: {calls: 1, input_tokens: 100, output_tokens: 10}
+        human: {hourly_cost: 50, task_minutes: 10}
+        candidates:
+          - {offer: example/x, success_rate: 0.5, label: "+SUM(A1:A9)"}
+          - {offer: example/x, success_rate: 0.6, label: "-2+3"}
+          - {offer: example/y, success_rate: 0.6, label: "@A1"}
+        """)
+    out = tmp_path / "w.xlsx"
+    run = tco("export", str(workload), "--pricebooks", str(FIXTURES / "pricebooks"), "--as-of", AS_OF, "-o", str(out))
+    assert run.code == 0, run.err
+    wb = openpyxl.load_workbook(out)
+    texts = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"}
+    assert {"'+SUM(A1:A9)", "'-2+3", "'@A1"} <= texts
+    assert any(t.startswith("'=cmd|' /C calc'!A0 \ufffd bell") for t in texts)
+    formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert not any("cmd" in f or "SUM(A1" in f or "@A1" in f for f in formulas)
+
+
+def test_finish(workbooks):
+    ex = workbooks["all-schemes"]
+    wb = openpyxl.load_workbook(ex.xlsx)
+    assert wb.sheetnames == ["Summary", "Assumptions", "Rates", "Calc"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes, ws.title
+        assert ws.print_area, ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.print_title_rows, ws.title
+        assert all(d.width and 8 <= d.width <= 120 for d in ws.column_dimensions.values()), ws.title
+    calc = wb["Calc"]
+    money = [calc.cell(r, 3) for r in range(1, calc.max_row + 1)
+             if calc.cell(r, 5).value in ("period_cost", "cost_per_completed_task", "breakdown.call_charge")]
+    assert money and all("$" in c.number_format for c in money)
+    summary = wb["Summary"]
+    assert all("$" in summary.cell(8, c).number_format for c in range(7, 10))
+    assert wb.calculation.fullCalcOnLoad
+    props = wb.properties
+    assert props.title == "tco: All schemes" and props.subject == "All schemes"
+    from tco import __version__
+
+    custom = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert custom == {"workload": "All schemes", "as_of": AS_OF, "tco_version": __version__,
+                      "workload_sha256": custom["workload_sha256"]}
+    with zipfile.ZipFile(ex.xlsx) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        assert len(charts) == 3
+        assert b'grouping val="stacked"' in z.read(charts[2])
+        assert b"Summary" in z.read(charts[0])  # the charts plot the live Summary cells
+
+
+def test_export_writes_whole_or_not_at_all(tco, tmp_path):
+    args = [str(FIXTURES / "worked_example.yaml"), "--pricebooks", str(FIXTURES / "pricebooks"), "--as-of", AS_OF]
+    out = tmp_path / "book.xlsx"
+    out.write_bytes(b"previous")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("workload: x\ntasks: -1\n")
+    run = tco("export", str(bad), "-o", str(out))
+    assert run.code == 2 and "Traceback" not in run.err
+    assert out.read_bytes() == b"previous"
+    run = tco("export", *args, "-o", str(out))
+    assert run.code == 0, run.err
+    assert zipfile.is_zipfile(out) and "wrote" in run.err and run.out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "book.xlsx"]  # no temporary file left
+    run = tco("export", *args, "-o", str(tmp_path / "missing" / "book.xlsx"))
+    assert run.code == 2 and "does not exist" in run.err
+    run = tco("export", *args, "-o", str(tmp_path / "book.csv"))
+    assert run.code == 2 and ".xlsx" in run.err
+
+
+def test_help_does_not_import_openpyxl():
+    for argv in (["--help"], ["export", "--help"]):
+        run = subprocess.run([sys.executable, "-X", "importtime", "-m", "tco", *argv], capture_output=True, text=True,
+                             cwd=REPO)
+        assert run.returncode == 0
+        assert "openpyxl" not in run.stderr, argv
+    assert "export" in subprocess.run([sys.executable, "-m", "tco", "--help"], capture_output=True, text=True,
+                                      cwd=REPO).stdout
+
+
+def test_libreoffice_is_there_in_ci():
+    if IN_CI:
+        assert SOFFICE, "CI runs without soffice: .ci/run must install libreoffice-calc-nogui"
+
+
+def test_candidates_with_the_same_name_keep_their_own_inputs(tco, write, tmp_path):
+    """Two unlabelled candidates on one offer: each Summary row still reads its own Calc block and inputs."""
+    workload = write("w.yaml", """\
+        workload: twins
+        tasks: 1000
+        task: {calls: 2, input_tokens: 1000, output_tokens: 100}
+        human: {hourly_cost: 50, review_minutes: 1, task_minutes: 10}
+        candidates:
+          - {offer: example/x, success_rate: 0.5}
+          - {offer: example/x, success_rate: 0.9}
+        """)
+    out = tmp_path / "w.xlsx"
+    run = tco("export", str(workload), "--pricebooks", str(FIXTURES / "pricebooks"), "--as-of", AS_OF, "-o", str(out))
+    assert run.code == 0, run.err
+    wb = openpyxl.load_workbook(out)
+    summary, calc = wb["Summary"], wb["Calc"]
+    assert [summary.cell(r, 2).value for r in (8, 9)] == [2, 1]  # the 0.9 candidate is cheaper per completed task
+    for r in (8, 9):
+        n = summary.cell(r, 2).value
+        ref = summary.cell(r, 6).value.removeprefix("=Calc!").replace("$", "")
+        assert calc[ref].value == f"=success_rate_{n}" and calc.cell(calc[ref].row, 1).value == n
