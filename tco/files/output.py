@@ -16,6 +16,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise TcoError(f"{path}: the directory {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an exported report is an ordinary file
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
