@@ -65,10 +65,9 @@ class Comparison:
         used = {r.pricebook.file: r.pricebook for r in self.results}
         for r in self.results:  # books of spill-over and model offers too
             for key in ("spillover_offer", "model"):
-                ref = r.breakdown.get(key)
-                if isinstance(ref, str) and self.selection.find(ref):
-                    book = self.selection.find(ref).source
-                    used[book.file] = book
+                found = self.selection.find(r.breakdown[key]) if isinstance(r.breakdown.get(key), str) else None
+                if found:
+                    used[found.source.file] = found.source
         return sorted(used.values(), key=lambda b: (b.vendor, b.version))
 
 

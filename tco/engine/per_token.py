@@ -63,20 +63,16 @@ def card_charge(card: RateCard, tokens: CallTokens, ttl: str, share: Decimal = D
 
 
 def _card(job: Job, offer: PerTokenOffer, service: str, tier_index: int | None) -> RateCard:
-    """The rate card for a service tier (standard, batch, flex, priority) at a context tier (None = base)."""
-    if tier_index is None:
-        rates, others, where = offer.rates, offer.service_tiers, ""
-    else:
-        tier = offer.context_tiers[tier_index]
-        rates, others, where = tier.rates, tier.service_tiers, f" above {tier.above_input_tokens:,} input tokens"
-    if service == "standard":
-        return rates
-    if service not in others:
-        field = "task.batch_share" if service == "batch" else "task.service_tier"
-        sold = ", ".join(["standard", *others]) if others else "standard only"
-        raise job.error(field, f"{offer.name} has no {service} rates{where} (sells {sold}); "
-                               "override this key for this candidate")
-    return others[service]
+    """`offer.rate_card`, or an error on the candidate key that asked for rates the offer does not sell."""
+    card = offer.rate_card(service, tier_index)
+    if card is not None:
+        return card
+    tier = None if tier_index is None else offer.context_tiers[tier_index]
+    others = offer.service_tiers if tier is None else tier.service_tiers
+    where = "" if tier is None else f" above {tier.above_input_tokens:,} input tokens"
+    field = "task.batch_share" if service == "batch" else "task.service_tier"
+    sold = ", ".join(["standard", *others]) if others else "standard only"
+    raise job.error(field, f"{offer.name} has no {service} rates{where} (sells {sold}); override this key for this candidate")
 
 
 def priced_call(job: Job, offer: PerTokenOffer, tokens: CallTokens, service: str, ttl: str) -> dict[str, Decimal]:

@@ -61,6 +61,12 @@ class PerTokenOffer(OfferBase):
     context_tiers: list[ContextTier] = []
     """Long-context tiers, by ascending threshold."""
 
+    def rate_card(self, service: str, tier_index: int | None = None) -> RateCard | None:
+        """The rates for a service tier (standard, batch, flex, priority) at a context tier (None = base); None if not sold."""
+        tier = None if tier_index is None else self.context_tiers[tier_index]
+        rates, others = (self.rates, self.service_tiers) if tier is None else (tier.rates, tier.service_tiers)
+        return rates if service == "standard" else others.get(service)  # type: ignore[call-overload]
+
     @model_validator(mode="after")
     def _tiers_ascend(self) -> PerTokenOffer:
         thresholds = [t.above_input_tokens for t in self.context_tiers]

@@ -524,16 +524,11 @@ class Formulas:
     def card(self, ref: OfferRef, service: str, tier: int | None) -> tuple[RateCard, str] | None:
         offer = ref.offer
         assert isinstance(offer, PerTokenOffer)
-        if tier is None:
-            rates, others, prefix = offer.rates, offer.service_tiers, ""
-        else:
-            t = offer.context_tiers[tier]
-            rates, others, prefix = t.rates, t.service_tiers, f"context_tiers[{tier}]."
-        if service == "standard":
-            return rates, prefix + "rates"
-        if service in others:
-            return others[service], f"{prefix}service_tiers.{service}"
-        return None
+        card = offer.rate_card(service, tier)
+        if card is None:
+            return None
+        prefix = "" if tier is None else f"context_tiers[{tier}]."
+        return card, prefix + ("rates" if service == "standard" else f"service_tiers.{service}")
 
     def card_refs(self, ref: OfferRef, card: RateCard, path: str) -> dict[str, str]:
         """Cells of the rates each kind is billed at, with the engine's fallbacks for absent rates."""
