@@ -49,3 +49,11 @@ def candidate_error(index: int, field: str, message: str) -> TcoError:
     """A problem with candidate `index` of a workload, located later by the file it came from."""
     path = ("candidates", index, *field.split(".")) if field else ("candidates", index)
     return TcoError([Problem("", None, ".".join(str(p) for p in path), message, path)])
+
+
+def dotted(path: tuple) -> str:
+    """`('offers', 'gpt-5.4', 'rates', 0)` → `offers.gpt-5.4.rates[0]`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 
 from tco import __version__
+from tco.cli import breakeven as breakeven_cmd
 from tco.cli import compare as compare_cmd
 from tco.cli import export as export_cmd
 from tco.cli import pricebook
+from tco.cli import sensitivity as sensitivity_cmd
 from tco.cli.console import err
 from tco.errors import TcoError
 
@@ -25,6 +27,8 @@ app = typer.Typer(
 app.add_typer(pricebook.app, name="pricebook")
 app.command()(compare_cmd.compare)
 app.command()(export_cmd.export)
+app.command()(sensitivity_cmd.sensitivity)
+app.command()(breakeven_cmd.breakeven)
 
 
 def _version(value: bool) -> None:

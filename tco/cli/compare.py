@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from tco.cli.console import out, print_json, print_text
-from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date
+from tco.cli.console import out, print_json, print_text, progress_bar
+from tco.cli.options import AsOfOption, Format, PricebooksOption, SeedOption, SimulateOption, as_of_date
 from tco.errors import TcoError, nearest
 
 
@@ -18,14 +18,21 @@ def compare(
     pricebooks: PricebooksOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     sort: Annotated[str, typer.Option("--sort", help="Rank by this result field.")] = "cost_per_completed_task",
+    simulate: SimulateOption = None,
+    seed: SeedOption = 0,
 ) -> None:
-    """Rank the workload's candidates by cost per completed task, with success-adjusted cost and risk."""
+    """Rank the workload's candidates by cost per completed task, with success-adjusted cost and risk.
+
+    With --simulate N, the workload's ranges are drawn N times: percentiles, the chance each candidate is
+    cheapest, and how bad a period's bill can get.
+    """
     from tco.api import run_compare
     from tco.engine.compare import SORT_FIELDS
 
     if sort not in SORT_FIELDS:
         raise TcoError(f"--sort: unknown field {sort!r}; expected one of {', '.join(SORT_FIELDS)}{nearest(sort, SORT_FIELDS)}")
-    doc = run_compare(workload, as_of_date(as_of), pricebooks, sort)
+    with progress_bar(simulate) as progress:
+        doc = run_compare(workload, as_of_date(as_of), pricebooks, sort, simulate, seed, progress)
     if format is Format.json:
         print_json(doc)
     elif format is Format.markdown:

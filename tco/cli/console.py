@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -18,3 +20,20 @@ def print_json(data: Any) -> None:
 
 def print_text(text: str) -> None:
     sys.stdout.write(text)
+
+
+@contextmanager
+def progress_bar(draws: int | None) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback `(done, total)` drawing a bar on stderr, when it is a terminal and a simulation is long."""
+    if draws is None or draws < 20_000 or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(f"Simulating {draws:,} draws", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance

@@ -29,6 +29,13 @@ AsOfOption = Annotated[
                  show_default=False),
 ]
 
+SimulateOption = Annotated[
+    int | None,
+    typer.Option("--simulate", min=1, metavar="N", show_default=False,
+                 help="Draw the workload's ranges N times (e.g. 10000) and report percentiles and the chance each candidate is cheapest."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed for --simulate: the same seed gives the same figures.")]
+
 
 def as_of_date(text: str | None) -> dt.date:
     if text is None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from tco.engine import credit, outcome, per_token, provisioned, seat
 from tco.engine.bill import Bearer, Bill
+from tco.engine.inputs import Input, at_point, inputs
 from tco.engine.job import Job
 from tco.engine.people import break_even, cost_per_completed_task, human_baseline
-from tco.errors import Problem, TcoError, nearest
+from tco.errors import Problem, TcoError, candidate_error, nearest
 from tco.models.catalog import BookFile, Selection
 from tco.models.workload import Workload
 
@@ -51,6 +53,8 @@ class CandidateResult:
     breakdown: dict[str, object]
     warnings: tuple[str, ...]
     pricebook: BookFile
+    index: int = 0
+    """The candidate's place in the workload."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class Comparison:
     selection: Selection
     results: list[CandidateResult]
     """Ranked by cost per completed task, cheapest first."""
+    inputs: tuple[Input, ...] = ()
+    """The workload's ranges; `workload` holds each at its likely value."""
 
     @property
     def pricebooks(self) -> list[BookFile]:
@@ -77,6 +83,17 @@ def charge(job: Job) -> Bill:
 
 def per_task_cost(bill: Bill, job: Job) -> Decimal:
     return bill.period_cost / job.tasks
+
+
+def figures(job: Job) -> dict[str, Any]:
+    """The figures simulation, sensitivity and break-even vary, for one job: Decimals, or draws alike."""
+    bill = charge(job)
+    cost = per_task_cost(bill, job)
+    return {
+        "success_adjusted_cost": cost / job.S,
+        "cost_per_completed_task": cost_per_completed_task(cost, job.E, job.S, job.human),
+        "period_cost": bill.period_cost,
+    }
 
 
 def volume_bearer(bill: Bill) -> Bearer:
@@ -123,24 +140,36 @@ def evaluate(job: Job) -> CandidateResult:
         breakdown={"expected_attempts": E, "task_success_rate": S, **bill.breakdown},
         warnings=bill.warnings,
         pricebook=job.ref.source,
+        index=job.index,
     )
 
 
 def compare(workload: Workload, selection: Selection) -> Comparison:
-    """Cost every candidate of `workload` on the price books in `selection`, cheapest per completed task first."""
+    """Cost every candidate of `workload` on the price books in `selection`, cheapest per completed task first.
+
+    Ranges count as their likely values here; `tco.engine.simulate` draws them.
+    """
+    found = inputs(workload)
+    workload = at_point(workload, found)
     results, problems = [], []
     if workload.tokenizer not in selection.tokenizers.tokenizers:
         known = selection.tokenizers.tokenizers
         message = f"unknown tokenizer {workload.tokenizer!r}{nearest(workload.tokenizer, known)}"
         raise TcoError([Problem("", None, "tokenizer", message, ("tokenizer",))])
-    for index in range(len(workload.candidates)):
+    names: dict[str, int] = {}
+    for index, candidate in enumerate(workload.candidates):
+        if candidate.name in names:
+            problems += candidate_error(index, "label", f"{candidate.name!r} is also candidates[{names[candidate.name]}]'s name; "
+                                                        "give one of them a different `label:`").problems
+            continue
+        names[candidate.name] = index
         try:
             results.append(evaluate(Job.of(workload, index, selection)))
         except TcoError as e:
             problems += e.problems
     if problems:
         raise TcoError(problems)
-    return Comparison(workload, selection, ranked_by(results, "cost_per_completed_task"))
+    return Comparison(workload, selection, ranked_by(results, "cost_per_completed_task"), tuple(found))
 
 
 SORT_FIELDS = ("cost_per_completed_task", "success_adjusted_cost", "per_task_cost", "period_cost", "period_tco",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
+from functools import reduce
 
 from tco.engine.bill import Bill
+from tco.engine.elementwise import ceil, exact, maximum, minimum, possibly, ratio
 from tco.engine.job import Job
 from tco.engine.outcome import billed_resolutions
 from tco.engine.per_token import calls_per_attempt
@@ -19,19 +20,21 @@ def cheapest_purchase(offer: CreditOffer, credits: Decimal) -> tuple[Decimal, st
     if offer.price_per_credit is not None:
         options.append((credits * offer.price_per_credit, "pay-as-you-go"))
     for pack in offer.packs:
-        n = math.ceil(credits / pack.credits) if credits else 0
-        options.append((n * pack.price, f"{n} × pack of {pack.credits:,}"))
-    return min(options, key=lambda o: o[0])
+        n = ceil(credits / pack.credits)
+        options.append((n * pack.price, f"{n} × pack of {pack.credits:,}" if exact(n) else f"packs of {pack.credits:,}"))
+    if exact(credits):
+        return min(options, key=lambda o: o[0])
+    return reduce(minimum, (cost for cost, _ in options)), "the cheapest way in each draw"
 
 
 def actions_per_attempt(job: Job, offer: CreditOffer) -> Decimal:
     """Actions per attempt; an action using more tokens than the offer's limit counts as several."""
     actions = job.task.actions
-    if not actions or offer.action_token_limit is None:
+    if offer.action_token_limit is None or not possibly(actions != 0):
         return actions
     t = job.task
     tokens = calls_per_attempt(job) * (t.input_tokens + t.cache_write_tokens + t.output_tokens + t.reasoning_tokens)
-    return actions * max(1, math.ceil(tokens / actions / offer.action_token_limit))
+    return actions * maximum(1, ceil(ratio(tokens, actions) / offer.action_token_limit))
 
 
 def bill(job: Job) -> Bill:
@@ -58,7 +61,7 @@ def bill(job: Job) -> Bill:
     failed = job.tasks * (job.E - job.S) * per_attempt + job.tasks * (1 - job.S) * conversation \
         + job.tasks * per.get("resolution", Decimal(0)) * assumed
     included = offer.included_credits_month * job.months
-    billable = max(credits - included, Decimal(0))
+    billable = maximum(credits - included, Decimal(0))
     variable, how = cheapest_purchase(offer, billable)
     fixed = offer.platform_fee_month * job.months
     breakdown |= {
@@ -69,7 +72,7 @@ def bill(job: Job) -> Bill:
     return Bill(
         period_cost=fixed + variable,
         fixed_commitment=fixed,
-        customer_failure_spend=(variable * failed / credits if credits else Decimal(0)) + fixed * job.failed_attempt_share,
-        failure_bearer="customer" if per_attempt or conversation else ("shared" if failed else "vendor"),
+        customer_failure_spend=ratio(variable * failed, credits) + fixed * job.failed_attempt_share,
+        failure_bearer="customer" if possibly(per_attempt != 0) or conversation else ("shared" if possibly(failed != 0) else "vendor"),
         breakdown=breakdown,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from tco.engine.attempts import expected_attempts, task_success
+from tco.engine.elementwise import possibly
 from tco.errors import TcoError, candidate_error
 from tco.models.catalog import OfferRef, Selection
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
@@ -38,14 +39,15 @@ class Job:
         candidate = workload.candidates[index]
         task, human = workload.task, workload.human
         if candidate.task is not None:
-            task = task.model_copy(update=candidate.task.model_dump(exclude_none=True))
+            task = task.model_copy(update={k: v for k, v in candidate.task if v is not None})
         if candidate.human is not None:
-            human = human.model_copy(update=candidate.human.model_dump(exclude_none=True))
+            human = human.model_copy(update={k: v for k, v in candidate.human if v is not None})
         ref = selection.find(candidate.offer)
         if ref is None:
             raise candidate_error(index, "offer", selection.explain_missing(candidate.offer))
         for key, schemes in SCHEME_KEYS.items():
-            if getattr(candidate, key) and ref.offer.scheme not in schemes:
+            value = getattr(candidate, key)
+            if value is not None and (isinstance(value, str) or possibly(value != 0)) and ref.offer.scheme not in schemes:
                 raise candidate_error(index, key, f"does not apply to {ref.id}, a {ref.offer.scheme} offer "
                                                   f"(it applies to {' and '.join(schemes)} offers)")
         return cls(workload, candidate, ref, selection, task, human, candidate.success_rate, index)
@@ -84,7 +86,7 @@ class Job:
 
     @property
     def seats(self) -> int | None:
-        return self.candidate.seats or self.workload.seats
+        return self.candidate.seats if self.candidate.seats is not None else self.workload.seats
 
     @property
     def assumed_share(self) -> Decimal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tco.engine.bill import Bill
+from tco.engine.elementwise import maximum, possibly, ratio
 from tco.engine.job import Job
 from tco.models.pricebook import PerConversationOffer, PerResolutionOffer
 
@@ -22,17 +23,17 @@ def per_resolution(job: Job) -> Bill:
     real, assumed = billed_resolutions(job, counts_assumed)
     billed = job.tasks * (real + assumed)
     included = offer.included_resolutions_month * job.months
-    billable = max(billed - included, Decimal(0))
+    billable = maximum(billed - included, Decimal(0))
     fixed = offer.platform_fee_month * job.months
-    paid_share = billable / billed if billed else Decimal(0)
+    paid_share = ratio(billable, billed)
     warnings = []
-    if job.assumed_share and not counts_assumed:
+    if possibly(job.assumed_share != 0) and not counts_assumed:
         warnings.append(f"{job.ref.id} bills confirmed resolutions only; assumed_resolution_share ignored")
     return Bill(
         period_cost=fixed + billable * offer.per_resolution,
         fixed_commitment=fixed,
         customer_failure_spend=job.tasks * assumed * offer.per_resolution * paid_share + fixed * job.failed_attempt_share,
-        failure_bearer="shared" if assumed else "vendor",
+        failure_bearer="shared" if possibly(assumed != 0) else "vendor",
         breakdown={
             "billed_resolutions_per_task": real + assumed, "assumed_resolutions_per_task": assumed,
             "billed_resolutions": billed, "included_resolutions": included, "billable_resolutions": billable,
@@ -46,7 +47,7 @@ def per_conversation(job: Job) -> Bill:
     offer = job.ref.offer
     assert isinstance(offer, PerConversationOffer)
     included = offer.included_conversations_month * job.months
-    billable = max(job.tasks - included, Decimal(0))
+    billable = maximum(job.tasks - included, Decimal(0))
     conversations = billable * offer.per_conversation
     actions = job.tasks * job.E * job.task.actions * offer.per_action
     fixed = offer.platform_fee_month * job.months

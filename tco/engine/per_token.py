@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tco.engine.bill import Bill
+from tco.engine.elementwise import possibly, where
 from tco.engine.job import Job
 from tco.models.pricebook import PerTokenOffer, RateCard
 
@@ -75,23 +76,32 @@ def _card(job: Job, offer: PerTokenOffer, service: str, tier_index: int | None) 
     raise job.error(field, f"{offer.name} has no {service} rates{where} (sells {sold}); override this key for this candidate")
 
 
-def priced_call(job: Job, offer: PerTokenOffer, tokens: CallTokens, service: str, ttl: str) -> dict[str, Decimal]:
-    """One call's charge by category on one service tier, long-context tiers applied."""
+def marginal_charge(cards: list[RateCard], lower: list[Decimal], tokens: CallTokens, ttl: str) -> dict[str, Decimal]:
+    """Input-side tokens in each band at that band's rates (`cards[0]` from 0, `cards[i]` above `lower[i]`); output at base rates."""
     size = tokens.prompt_size
-    crossed = [i for i, tier in enumerate(offer.context_tiers) if size > tier.above_input_tokens]
-    if not crossed:
-        return card_charge(_card(job, offer, service, None), tokens, ttl)
-    top = crossed[-1]
-    if offer.context_tiers[top].rule == "whole_request":
-        return card_charge(_card(job, offer, service, top), tokens, ttl)
-    # marginal: input-side tokens in each band at that band's rates; output at the base rates
-    bounds = [Decimal(0)] + [Decimal(offer.context_tiers[i].above_input_tokens) for i in crossed] + [size]
-    total = card_charge(_card(job, offer, service, None), tokens, ttl, (bounds[1] - bounds[0]) / size)
-    for band, i in enumerate(crossed, start=1):
-        part = card_charge(_card(job, offer, service, i), tokens, ttl, (bounds[band + 1] - bounds[band]) / size)
+    edges = [*lower, size]
+    total = card_charge(cards[0], tokens, ttl, (edges[1] - edges[0]) / size)
+    for band, card in enumerate(cards[1:], start=1):
+        part = card_charge(card, tokens, ttl, (edges[band + 1] - edges[band]) / size)
         for k in ("input", "cached_input", "cache_write"):
             total[k] += part[k]
     return total
+
+
+def priced_call(job: Job, offer: PerTokenOffer, tokens: CallTokens, service: str, ttl: str) -> dict[str, Decimal]:
+    """One call's charge by category on one service tier: the highest long-context tier its prompt crosses applies."""
+    size = tokens.prompt_size
+    cards, lower = [_card(job, offer, service, None)], [Decimal(0)]
+    charge = card_charge(cards[0], tokens, ttl)
+    for i, tier in enumerate(offer.context_tiers):  # tiers ascend
+        crossed = size > tier.above_input_tokens
+        if not possibly(crossed):
+            break
+        cards.append(_card(job, offer, service, i))
+        lower.append(Decimal(tier.above_input_tokens))
+        here = card_charge(cards[-1], tokens, ttl) if tier.rule == "whole_request" else marginal_charge(cards, lower, tokens, ttl)
+        charge = {k: where(crossed, here[k], charge[k]) for k in charge}
+    return charge
 
 
 def call_charge(offer: PerTokenOffer, job: Job, tokens: CallTokens, batch_share: Decimal | None = None) -> dict[str, Decimal]:
@@ -99,7 +109,7 @@ def call_charge(offer: PerTokenOffer, job: Job, tokens: CallTokens, batch_share:
     b = job.task.batch_share if batch_share is None else batch_share
     service, ttl = job.task.service_tier, job.task.cache_write_ttl
     direct = priced_call(job, offer, tokens, service, ttl)
-    if not b:
+    if not possibly(b != 0):
         return direct
     batched = priced_call(job, offer, tokens, "batch", ttl)
     return {k: (1 - b) * direct[k] + b * batched[k] for k in direct}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
+from typing import Any
 
 from tco.engine.bill import Bill
+from tco.engine.elementwise import ceil, maximum, possibly, ratio, where
 from tco.engine.job import Job
 from tco.engine.per_token import attempt_charge, call_tokens, calls_per_attempt, tokenizer_ratio
 from tco.engine.seat import term_of
@@ -22,12 +23,11 @@ def weighted_tokens_per_attempt(job: Job, offer: ProvisionedOffer) -> tuple[Deci
     return calls_per_attempt(job) * per_call, warnings
 
 
-def units_for(offer: ProvisionedOffer, tokens_per_minute: Decimal) -> int:
+def units_for(offer: ProvisionedOffer, tokens_per_minute: Decimal) -> Any:
     """The fewest units the offer sells (minimum, then whole increments) that sustain `tokens_per_minute`."""
-    needed = math.ceil(tokens_per_minute / offer.throughput.tokens_per_minute_per_unit)
-    if needed <= offer.min_units:
-        return offer.min_units
-    return offer.min_units + math.ceil((needed - offer.min_units) / offer.unit_increment) * offer.unit_increment
+    needed = ceil(tokens_per_minute / offer.throughput.tokens_per_minute_per_unit)
+    steps = -(-maximum(needed - offer.min_units, 0) // offer.unit_increment)  # whole increments, rounded up
+    return offer.min_units + steps * offer.unit_increment
 
 
 def spill_share(capacity: Decimal, average: Decimal, peak: Decimal) -> Decimal:
@@ -36,14 +36,11 @@ def spill_share(capacity: Decimal, average: Decimal, peak: Decimal) -> Decimal:
     The load-duration curve runs straight from `peak` down to 2·average − peak (or to zero over the
     first 2·average/peak of the time when the peak is over twice the average), so its mean is `average`.
     """
-    if not average or capacity >= peak:
-        return Decimal(0)
-    low = max(2 * average - peak, Decimal(0))
-    span = 1 if low else 2 * average / peak
-    if capacity <= low:
-        return (average - capacity) / average
-    above = span * (peak - capacity) / (peak - low)
-    return (peak - capacity) * above / 2 / average
+    low = maximum(2 * average - peak, Decimal(0))
+    span = where(low > 0, 1, ratio(2 * average, peak))
+    above = span * ratio(peak - capacity, peak - low)
+    share = where(capacity <= low, ratio(average - capacity, average), ratio((peak - capacity) * above / 2, average))
+    return where((average == 0) | (capacity >= peak), Decimal(0), share)
 
 
 def bill(job: Job) -> Bill:
@@ -53,17 +50,17 @@ def bill(job: Job) -> Bill:
     if w.working_hours is None or w.peak_factor is None:
         raise job.error("offer", f"{job.ref.id} is provisioned capacity, sized to peak demand; "
                                  "add `working_hours:` and `peak_factor:` to the workload")
-    if job.task.batch_share:
+    if possibly(job.task.batch_share != 0):
         raise job.error("task.batch_share", "provisioned capacity serves no batch traffic; set it to 0 for this candidate")
     units = job.candidate.units
-    if units is not None and (units < offer.min_units or (units - offer.min_units) % offer.unit_increment):
+    if units is not None and possibly((units < offer.min_units) | ((units - offer.min_units) % offer.unit_increment != 0)):
         raise job.error("units", f"{job.ref.id} is sold from {offer.min_units} units in steps of {offer.unit_increment}")
     term = term_of(job, offer.terms)
     price = offer.terms[term]
     per_attempt, warnings = weighted_tokens_per_attempt(job, offer)
     average = job.tasks * job.E * per_attempt / (w.working_hours * 60)
     peak = average * w.peak_factor
-    units = job.candidate.units or units_for(offer, peak)
+    units = units if units is not None else units_for(offer, peak)
     capacity = units * offer.throughput.tokens_per_minute_per_unit
     unit_cost = price.unit_hour * job.hours if price.unit_hour is not None else price.unit_month * job.months
     fixed = units * unit_cost
@@ -75,7 +72,7 @@ def bill(job: Job) -> Bill:
         "unit_cost_per_period": unit_cost, "capacity_fees": fixed,
         "utilisation": average * (1 - share) / capacity, "spill_share": share,
     }
-    if share:
+    if possibly(share > 0):
         spill_ref = job.selection.find(offer.spillover_offer)
         if spill_ref is None or not isinstance(spill_ref.offer, PerTokenOffer):
             raise job.error("offer", f"demand spills over capacity to {offer.spillover_offer}, which is not a per_token "

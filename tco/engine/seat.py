@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tco.engine.bill import Bill
+from tco.engine.elementwise import maximum, most, possibly
 from tco.engine.job import Job
 from tco.engine.usage import api_usd_per_attempt, requests_per_attempt
 from tco.errors import nearest
@@ -24,11 +25,11 @@ def bill(job: Job) -> Bill:
     if job.seats is None:
         raise job.error("offer", f"{job.ref.id} is priced per seat; add `seats:` to the workload or this candidate")
     term = term_of(job, offer.seat_month)
-    seats = max(job.seats, offer.min_seats)
+    seats = maximum(job.seats, offer.min_seats)
     fixed = seats * offer.seat_month[term] * job.months
     breakdown: dict[str, object] = {"term": term, "seats_billed": seats, "seat_fees": fixed}
     warnings: list[str] = []
-    if seats > job.seats:
+    if possibly(seats > job.seats):
         warnings.append(f"the plan's minimum is {offer.min_seats} seats; {seats} billed")
     overage = Decimal(0)
     if offer.allowance is not None:
@@ -41,15 +42,16 @@ def bill(job: Job) -> Bill:
                 per_attempt = per_attempt / allowance.usd_per_credit
         used = job.tasks * job.E * per_attempt
         included = seats * allowance.per_seat_month * job.months
-        excess = max(used - included, Decimal(0))
+        excess = maximum(used - included, Decimal(0))
         breakdown |= detail | {
             "allowance_unit": allowance.unit, "usage_per_attempt": per_attempt,
             "usage": used, "included": included, "excess": excess,
         }
-        if excess and offer.overage_per_unit is None:
-            warnings.append(f"usage exceeds the allowance by {excess:.0f} {allowance.unit}s and the plan sells no "
-                            "overage: that work cannot be done on this plan as sized")
-        elif excess:
+        if offer.overage_per_unit is None:
+            if possibly(excess > 0):
+                warnings.append(f"usage exceeds the allowance by {most(excess):.0f} {allowance.unit}s and the plan sells "
+                                "no overage: that work cannot be done on this plan as sized")
+        elif possibly(excess > 0):
             overage = excess * offer.overage_per_unit
         breakdown["overage"] = overage
     period = fixed + overage

@@ -7,7 +7,7 @@ import typing
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, Tag, ValidationError
 
 from tco.errors import Problem, TcoError, nearest
 from tco.files.yaml_source import Located
@@ -45,6 +45,8 @@ def _message(model: type[BaseModel], loc: tuple, item: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         valid = _field_names(_type_at(model, loc[:-1]))
         return f"unknown field; expected one of {', '.join(valid)}{nearest(str(loc[-1]), valid)}"
+    if kind == "range_form":
+        return f"{item['msg']}, found {found}"
     if kind == "missing":
         return "required field is missing"
     if kind == "union_tag_invalid":
@@ -101,23 +103,29 @@ def _unwrap(tp: Any) -> Any:
     return tp
 
 
-def _members(tp: Any) -> list[Any]:
+def _members(tp: Any) -> list[tuple[str | None, Any]]:
+    """A type's union members (nested unions flattened, None left out), each with its `Tag` if it has one."""
+    tag = None
+    if typing.get_origin(tp) is typing.Annotated:
+        tag = next((m.tag for m in typing.get_args(tp)[1:] if isinstance(m, Tag)), None)
     tp = _unwrap(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        return [_unwrap(m) for m in typing.get_args(tp) if m is not type(None)]
-    return [tp]
+        return [member for m in typing.get_args(tp) if m is not type(None) for member in _members(m)]
+    return [(tag, tp)]
 
 
 def _step(tp: Any, part: Any) -> tuple[Any, bool]:
     """The type one step down `part`, and whether `part` is a key of the data (not a union tag)."""
     members = _members(tp)
     if len(members) > 1:  # a discriminated union: pydantic puts the tag in the path
-        for member in members:
+        for tag, member in members:
             scheme = getattr(member, "model_fields", {}).get("scheme")
-            if scheme is not None and part in typing.get_args(scheme.annotation):
+            if part == tag or scheme is not None and part in typing.get_args(scheme.annotation):
                 return member, False
-    for member in members:
+    for _, member in members:
         origin = typing.get_origin(member)
+        if isinstance(member, type) and issubclass(member, RootModel) and isinstance(part, int):
+            return typing.get_args(member.model_fields["root"].annotation)[0], True
         if isinstance(member, type) and issubclass(member, BaseModel) and part in member.model_fields:
             return member.model_fields[part].annotation, True
         if origin is dict:
@@ -145,7 +153,7 @@ def _data_path(model: type[BaseModel], loc: tuple) -> tuple:
 
 
 def _field_names(tp: Any) -> list[str]:
-    for member in _members(tp):
-        if isinstance(member, type) and issubclass(member, BaseModel):
+    for _, member in _members(tp):
+        if isinstance(member, type) and issubclass(member, BaseModel) and not issubclass(member, RootModel):
             return list(member.model_fields)
     return []

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from tco.errors import Problem, TcoError
+from tco.errors import Problem, TcoError, dotted
 
 MAX_FILE_BYTES = 1 << 20
 MAX_VALUES = 100_000
@@ -46,14 +46,6 @@ class Located:
 
     def problem(self, path: Path_, message: str) -> Problem:
         return Problem(self.file, self.line_of(path), dotted(path), message)
-
-
-def dotted(path: Path_) -> str:
-    """`('offers', 'gpt-5.4', 'rates', 0)` → `offers.gpt-5.4.rates[0]`."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def read_yaml(path: Path, display: str | None = None) -> Located:

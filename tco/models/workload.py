@@ -9,55 +9,66 @@ from pydantic import Field, create_model
 
 from tco.models.base import Money, Number, Positive, PositiveCount, Probability, Share, Strict
 from tco.models.tokenizer import REFERENCE, ContentType
+from tco.models.uncertain import uncertain
 
 HOURS_PER_PERIOD = {"month": Decimal(730), "year": Decimal(8760)}
 MONTHS_PER_PERIOD = {"month": Decimal(1), "year": Decimal(12)}
 
 RetryRate = Annotated[Number, Field(ge=0, lt=1)]
 """A share below 1: at 1 every call would be repeated for ever."""
+PeakFactor = Annotated[Number, Field(ge=1)]
+
+# Every number in a workload may be a range (tco.models.uncertain); the engine sees one value at a time.
+MoneyOrRange = uncertain("Money", Money)
+PositiveOrRange = uncertain("Positive", Positive)
+CountOrRange = uncertain("Count", PositiveCount)
+PeakFactorOrRange = uncertain("PeakFactor", PeakFactor)
+ShareOrRange = uncertain("Share", Share, proportion=True)
+ProbabilityOrRange = uncertain("Probability", Probability, proportion=True)
+RetryRateOrRange = uncertain("RetryRate", RetryRate, proportion=True)
 
 
 class Task(Strict):
     """What one attempt at one task consumes."""
 
-    calls: Positive
+    calls: PositiveOrRange
     """Model calls per attempt (agent fan-out)."""
-    input_tokens: Money
+    input_tokens: MoneyOrRange
     """Input tokens per call, cached ones included."""
-    cached_input_share: Share = Decimal(0)
+    cached_input_share: ShareOrRange = Decimal(0)
     """Share of input tokens read from the prompt cache."""
-    cache_write_tokens: Money = Decimal(0)
+    cache_write_tokens: MoneyOrRange = Decimal(0)
     """Tokens written to the prompt cache per call."""
     cache_write_ttl: Literal["5m", "1h"] = "5m"
     """Lifetime of cache writes, where the vendor prices two."""
-    output_tokens: Money
+    output_tokens: MoneyOrRange
     """Visible output tokens per call."""
-    reasoning_tokens: Money = Decimal(0)
+    reasoning_tokens: MoneyOrRange = Decimal(0)
     """Hidden reasoning tokens per call."""
-    format_retry_rate: RetryRate = Decimal(0)
+    format_retry_rate: RetryRateOrRange = Decimal(0)
     """Share of calls repeated because the output was malformed (below 1)."""
-    max_attempts: PositiveCount = 1
+    max_attempts: CountOrRange = 1
     """Attempts before the task goes to a person."""
-    batch_share: Share = Decimal(0)
+    batch_share: ShareOrRange = Decimal(0)
     """Share of calls sent through the batch API at batch rates."""
     service_tier: Literal["standard", "flex", "priority"] = "standard"
     """Service tier of the calls not sent by batch."""
-    requests: Money = Decimal(1)
+    requests: MoneyOrRange = Decimal(1)
     """Requests per attempt as a seat plan meters them (a chat prompt, an agent session)."""
-    actions: Money = Decimal(0)
+    actions: MoneyOrRange = Decimal(0)
     """Agent actions per attempt, for offers billed per action."""
 
 
 class Human(Strict):
     """The people around the AI: their cost and their minutes."""
 
-    hourly_cost: Money
+    hourly_cost: MoneyOrRange
     """Fully loaded cost of one person-hour, USD."""
-    review_minutes: Money = Decimal(0)
+    review_minutes: MoneyOrRange = Decimal(0)
     """Minutes a person spends checking one attempt's result."""
-    task_minutes: Money
+    task_minutes: MoneyOrRange
     """Minutes a person takes to do the task by hand."""
-    failure_cost: Money = Decimal(0)
+    failure_cost: MoneyOrRange = Decimal(0)
     """Extra cost when a failed task does damage (customer harmed, rework), USD."""
 
 
@@ -85,17 +96,17 @@ class Candidate(Strict):
     """The offer id, vendor/offer."""
     label: str = ""
     """A display name; defaults to the offer id."""
-    success_rate: Probability
+    success_rate: ProbabilityOrRange
     """Chance that one attempt completes the task."""
-    assumed_resolution_share: Share = Decimal(0)
+    assumed_resolution_share: ShareOrRange = Decimal(0)
     """Share of unresolved tasks the vendor still bills as resolved (per-resolution offers)."""
     term: str | None = None
     """Commitment term for seat and provisioned offers (e.g. annual, year); default the offer's first."""
     model: str | None = None
     """The per_token offer id a seat or credit plan's requests go to (for multipliers and API-rate usage)."""
-    units: PositiveCount | None = None
+    units: CountOrRange | None = None
     """Provisioned units to buy; default the fewest that cover the peak."""
-    seats: PositiveCount | None = None
+    seats: CountOrRange | None = None
     """Seats for this candidate, overriding the workload's."""
     task: TaskOverride | None = None  # type: ignore[valid-type]
     human: HumanOverride | None = None  # type: ignore[valid-type]
@@ -112,7 +123,7 @@ class Workload(Strict):
     """The workload's name."""
     period: Literal["month", "year"] = "month"
     """The period `tasks` counts over and costs are reported for."""
-    tasks: Positive
+    tasks: PositiveOrRange
     """Tasks per period."""
     tokenizer: str = REFERENCE
     """The tokenizer the token counts were measured with."""
@@ -120,11 +131,11 @@ class Workload(Strict):
     """What the text mostly is, for tokenizer ratios: prose, code or cjk."""
     task: Task
     human: Human
-    seats: PositiveCount | None = None
+    seats: CountOrRange | None = None
     """Users, for seat-priced offers."""
-    peak_factor: Annotated[Number, Field(ge=1)] | None = None
+    peak_factor: PeakFactorOrRange | None = None
     """Peak demand over average demand in working hours, for sizing provisioned capacity."""
-    working_hours: Positive | None = None
+    working_hours: PositiveOrRange | None = None
     """Hours per period in which the tasks arrive, for provisioned capacity."""
     candidates: list[Candidate] = Field(min_length=1)
 

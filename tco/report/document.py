@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tco import __version__
 from tco.engine.compare import CandidateResult, Comparison, verdict
+from tco.engine.inputs import Input
 from tco.files.workloads import WorkloadFile
+
+if TYPE_CHECKING:
+    from tco.engine.simulate import CandidateSpread, Simulation
 
 SCHEMA_VERSION = 1
 PLACES = Decimal("1e-10")
@@ -33,8 +37,8 @@ def plain(value: Any) -> Any:
     return value
 
 
-def result(r: CandidateResult) -> dict[str, Any]:
-    return {
+def result(r: CandidateResult, spread: CandidateSpread | None = None) -> dict[str, Any]:
+    out = {
         "candidate": r.candidate,
         "offer": r.offer,
         "scheme": r.scheme,
@@ -50,6 +54,36 @@ def result(r: CandidateResult) -> dict[str, Any]:
         "breakdown": plain(r.breakdown),
         "pricebook": {"vendor": r.pricebook.vendor, "version": r.pricebook.version.isoformat()},
         "warnings": list(r.warnings),
+    }
+    if spread is not None:
+        out["simulation"] = {
+            **{k: plain(getattr(spread, k)) for k in ("success_adjusted_cost", "cost_per_completed_task", "period_cost")},
+            "probability_cheapest": plain(spread.probability_cheapest),
+        }
+        out["risk"] |= {"period_cost_p50": plain(spread.period_cost.p50), "period_cost_p95": plain(spread.period_cost.p95),
+                        "p95_over_p50": plain(spread.p95_over_p50)}
+    return out
+
+
+def range_input(i: Input, comparison: Comparison) -> dict[str, Any]:
+    """One range of the workload: where it is, what it is, and the values tco uses for it."""
+    low, high = i.range.low_high()
+    return {
+        "input": i.key,
+        "candidate": None if i.candidate is None else comparison.workload.candidates[i.candidate].name,
+        "distribution": i.range.describe(),
+        "likely": plain(i.range.point()),
+        "low": plain(low),
+        "high": plain(high),
+    }
+
+
+def simulation(sim: Simulation) -> dict[str, Any]:
+    return {
+        "draws": sim.draws,
+        "seed": sim.seed,
+        "histogram": {"metric": "cost_per_completed_task", "edges": plain(sim.histogram.edges),
+                      "counts": sim.histogram.counts},
     }
 
 
@@ -70,10 +104,9 @@ def verdict_text(comparison: Comparison) -> str:
     return text
 
 
-def document(comparison: Comparison, source: WorkloadFile) -> dict[str, Any]:
-    """The comparison as the JSON object every output renders."""
+def heading(comparison: Comparison, source: WorkloadFile) -> dict[str, Any]:
+    """What every document starts with: versions, the date prices are taken at, and the workload."""
     w = comparison.workload
-    v = verdict(comparison)
     return {
         "schema_version": SCHEMA_VERSION,
         "tco_version": __version__,
@@ -81,6 +114,14 @@ def document(comparison: Comparison, source: WorkloadFile) -> dict[str, Any]:
         "currency": "USD",
         "workload": {"name": w.workload, "file": source.file, "sha256": source.sha256,
                      "period": w.period, "tasks": plain(w.tasks)},
+    }
+
+
+def document(comparison: Comparison, source: WorkloadFile, sim: Simulation | None = None) -> dict[str, Any]:
+    """The comparison (and its simulation, if run) as the JSON object every output renders."""
+    v = verdict(comparison)
+    return {
+        **heading(comparison, source),
         "pricebooks": [
             {"vendor": b.vendor, "version": b.version.isoformat(), "file": b.file, "sha256": b.sha256}
             for b in comparison.pricebooks
@@ -92,5 +133,7 @@ def document(comparison: Comparison, source: WorkloadFile) -> dict[str, Any]:
             "margin_per_completed_task": plain(v.margin),
             "beats_human_baseline": v.beats_human,
         },
-        "results": [result(r) for r in comparison.results],
+        "ranges": [range_input(i, comparison) for i in comparison.inputs],
+        **({"simulation": simulation(sim)} if sim else {}),
+        "results": [result(r, sim.candidates[r.candidate] if sim else None) for r in comparison.results],
     }

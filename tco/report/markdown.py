@@ -4,40 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from tco.report.text import money, share
+from tco.report.text import money, ranges_note, share, simulated, simulation_note
 
 COLUMNS = ("#", "Candidate", "Scheme", "Per task", "Per task done (AI)", "Per completed task", "Period cost",
            "Fixed", "Failure spend", "Failure paid by", "Volume risk", "Break-even success")
+SIMULATED = ("P5–P95 per completed task", "Cheapest in", "Period P95 ÷ P50")
+TEXT = ("Candidate", "Scheme", "Failure paid by", "Volume risk")
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render(doc: dict[str, Any]) -> str:
     w = doc["workload"]
+    sim = "simulation" in doc
+    columns = (*COLUMNS, *SIMULATED) if sim else COLUMNS
     lines = [
-        f"### tco: {_escape(w['name'])}",
+        f"### tco: {escape(w['name'])}",
         "",
-        f"**{_escape(doc['verdict']['text'])}**",
+        f"**{escape(doc['verdict']['text'])}**",
         "",
         f"{w['tasks']} tasks per {w['period']}; prices as of {doc['as_of']}; USD.",
         "",
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "|".join("---:" if c not in ("Candidate", "Scheme", "Failure paid by", "Volume risk") else "---"
-                       for c in COLUMNS) + "|",
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join("---" if c in TEXT else "---:" for c in columns) + "|",
     ]
     for i, r in enumerate(doc["results"], 1):
         risk = r["risk"]
-        cells = [str(i), f"{_escape(r['candidate'])}", r["scheme"], money(r["per_task_cost"]),
+        cells = [str(i), f"{escape(r['candidate'])}", r["scheme"], money(r["per_task_cost"]),
                  money(r["success_adjusted_cost"]), money(r["cost_per_completed_task"]), money(r["period_cost"]),
                  money(risk["fixed_commitment"]), money(risk["customer_failure_spend"]), risk["failure_bearer"],
                  risk["volume_bearer"], share(r["break_even_success_rate"])]
+        if sim:
+            cells += simulated(r).values()
         lines.append("| " + " | ".join(cells) + " |")
     baseline = doc["results"][0]["human_baseline"] if doc["results"] else None
     lines += ["", f"A person doing the task by hand costs {money(baseline)} per task.", ""]
+    if sim or doc["ranges"]:
+        lines += [simulation_note(doc) if sim else ranges_note(doc), ""]
     lines.append("Price books: " + ", ".join(f"{b['vendor']} {b['version']}" for b in doc["pricebooks"]) + ".")
-    warnings = [f"- {_escape(r['candidate'])}: {_escape(w)}" for r in doc["results"] for w in r["warnings"]]
+    warnings = [f"- {escape(r['candidate'])}: {escape(w)}" for r in doc["results"] for w in r["warnings"]]
     if warnings:
         lines += ["", "Warnings:", *warnings]
     return "\n".join(lines) + "\n"

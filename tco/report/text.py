@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,3 +26,35 @@ def share(text: str | None) -> str:
 def cell_text(text: str) -> str:
     """Text for a spreadsheet cell that can never be read as a formula."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def figure(text: str | None) -> str:
+    """An input's value for reading: grouped thousands, small numbers to four significant places."""
+    if text is None:
+        return "–"
+    value = Decimal(text)
+    if value and abs(value) < 1000:
+        value = value.quantize(Decimal(1).scaleb(min(value.adjusted() - 3, 0)), ROUND_HALF_UP).normalize()
+        return f"{value:,f}"
+    return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP).normalize():,f}"
+
+
+def simulated(r: dict[str, Any]) -> dict[str, str]:
+    """A result's simulated figures as table cells."""
+    sim = r["simulation"]
+    cpct = sim["cost_per_completed_task"]
+    ratio = r["risk"]["p95_over_p50"]
+    return {"cpct_range": f"{money(cpct['p5'])}–{money(cpct['p95'])}", "cheapest": share(sim["probability_cheapest"]),
+            "p95_over_p50": "–" if ratio is None else f"{Decimal(ratio):.2f}×"}
+
+
+def simulation_note(doc: dict[str, Any]) -> str:
+    sim = doc["simulation"]
+    return (f"Simulated: {sim['draws']:,} draws of {len(doc['ranges'])} range(s), seed {sim['seed']}. P5–P95: the 5th "
+            "to 95th percentile of cost per completed task; cheapest in: share of draws in which it is cheapest per "
+            "completed task; P95 ÷ P50: a bad period's bill over a typical one.")
+
+
+def ranges_note(doc: dict[str, Any]) -> str:
+    return (f"{len(doc['ranges'])} input(s) are ranges, each taken at its likely value; run with --simulate N to see "
+            "how far the figures can move, or `tco sensitivity` for which input matters most.")

@@ -1,0 +1,34 @@
+"""`tco sensitivity`: which uncertain inputs move a candidate's cost per completed task most."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tco.cli.console import out, print_json, print_text
+from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date
+
+
+def sensitivity(
+    workload: Annotated[Path, typer.Argument(help="The workload YAML file.", show_default=False)],
+    candidate: Annotated[str | None, typer.Option("--candidate", "-c", show_default=False,
+                                                  help="The candidate to analyse (its label or offer id). Default: the cheapest.")] = None,
+    as_of: AsOfOption = None,
+    pricebooks: PricebooksOption = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """A tornado: each range from its low to its high end, the other inputs at their likely values, widest swing first."""
+    from tco.api import run_sensitivity
+    from tco.report import sensitivity as report
+
+    doc = run_sensitivity(workload, as_of_date(as_of), pricebooks, candidate)
+    if format is Format.json:
+        print_json(doc)
+    elif format is Format.markdown:
+        print_text(report.render_markdown(doc))
+    elif format is Format.csv:
+        print_text(report.render_csv(doc))
+    else:
+        out.print(report.render_table(doc))

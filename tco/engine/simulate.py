@@ -1,0 +1,151 @@
+"""Monte Carlo over a workload's ranges: N joint draws, costed at once by the one cost model.
+
+Each range is drawn once from its own stream (seeded by the seed and the input's path) and shared by
+every candidate it applies to: common random numbers, so differences between candidates are not noise.
+Draws are ranked in floats; each reported percentile is then the draw at that rank costed exactly, in
+Decimal, so a workload without ranges reports its exact figures and the same seed gives the same output.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from tco.engine.compare import Comparison, figures
+from tco.engine.draws import Draws, of
+from tco.engine.inputs import Input, Path, with_values
+from tco.engine.job import Job
+from tco.errors import TcoError
+from tco.models.workload import Workload
+
+METRICS = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
+PERCENTILES = (5, 50, 95)
+BINS = 20
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Percentiles of one figure across the draws."""
+
+    p5: Decimal
+    p50: Decimal
+    p95: Decimal
+
+
+@dataclass(frozen=True)
+class CandidateSpread:
+    success_adjusted_cost: Spread
+    cost_per_completed_task: Spread
+    period_cost: Spread
+    probability_cheapest: Decimal
+    """Share of draws in which this candidate is cheapest per completed task."""
+
+    @property
+    def p95_over_p50(self) -> Decimal | None:
+        """How much worse a bad period's bill is than a typical one."""
+        p = self.period_cost
+        return p.p95 / p.p50 if p.p50 else None
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Draws of cost per completed task counted in common bins: `counts[c][i]` lie in [edges[i], edges[i+1])."""
+
+    edges: list[Decimal]
+    counts: dict[str, list[int]]
+
+
+@dataclass(frozen=True)
+class Simulation:
+    draws: int
+    seed: int
+    inputs: tuple[Input, ...]
+    candidates: dict[str, CandidateSpread]
+    histogram: Histogram
+
+
+def stream(seed: int, key: str) -> np.random.Generator:
+    """The random stream of one input: the same for the same seed and path, whatever else the workload holds."""
+    return np.random.default_rng([seed, zlib.crc32(key.encode())])
+
+
+def draw_inputs(found: tuple[Input, ...], n: int, seed: int) -> dict[Path, Draws]:
+    return {i.path: of(i.range.draw(stream(seed, i.key), n)) for i in found}
+
+
+def _floats(value: Any, n: int) -> np.ndarray:
+    """A figure over the draws: an exact value (no range reached it) repeated n times."""
+    return np.full(n, float(value)) if isinstance(value, (Decimal, int)) else np.asarray(value, dtype=float)
+
+
+def _exact(draw: Any, integer: bool) -> Any:
+    """One draw as the exact value the Decimal engine costs: shortest decimal that round-trips."""
+    return int(draw) if integer else Decimal(repr(float(draw)))
+
+
+def simulate(workload: Workload, comparison: Comparison, n: int, seed: int, progress: Progress | None = None) -> Simulation:
+    """Draw the workload's ranges `n` times and cost every candidate of `comparison` on each draw."""
+    if n < 1:
+        raise TcoError(f"--simulate: expected a positive number of draws, found {n}")
+    found, selection = comparison.inputs, comparison.selection
+    values = draw_inputs(found, n, seed)
+    varied = with_values(workload, values)
+    order = [r.index for r in comparison.results]  # ranked, so ties go to the exact ranking
+    arrays: dict[int, dict[str, np.ndarray]] = {}
+    problems = []
+    with np.errstate(all="ignore"):
+        for done, index in enumerate(order, 1):
+            try:
+                arrays[index] = {k: _floats(v, n) for k, v in figures(Job.of(varied, index, selection)).items()}
+            except TcoError as e:
+                problems += e.problems
+            if progress:
+                progress(done, len(order))
+    if problems:
+        raise TcoError(problems)
+
+    def exact_figure(index: int, draw: int, metric: str) -> Decimal:
+        scenario = with_values(workload, {i.path: _exact(values[i.path][draw], i.range.integer) for i in found})
+        return figures(Job.of(scenario, index, selection))[metric]
+
+    cpct = np.stack([arrays[i]["cost_per_completed_task"] for i in order])
+    wins = np.bincount(np.argmin(cpct, axis=0), minlength=len(order))
+    spreads = {}
+    for rank, index in enumerate(order):
+        spread = {}
+        for metric in METRICS:
+            ranked = np.argsort(arrays[index][metric], kind="stable")
+            at = [int(ranked[max(math.ceil(p * n / 100) - 1, 0)]) for p in PERCENTILES]  # inverted-CDF percentiles
+            spread[metric] = Spread(*(exact_figure(index, draw, metric) for draw in at))
+        spreads[comparison.results[rank].candidate] = CandidateSpread(**spread, probability_cheapest=Decimal(int(wins[rank])) / n)
+    names = [r.candidate for r in comparison.results]
+    return Simulation(n, seed, found, spreads, histogram(names, cpct))
+
+
+def nice_step(span: float) -> Decimal:
+    """A round bin width near `span`: 1, 2 or 5 times a power of ten."""
+    exponent = math.floor(math.log10(span))
+    for m in (1, 2, 5, 10):
+        if m * 10.0**exponent >= span:
+            return Decimal(m).scaleb(exponent)
+    raise AssertionError("unreachable")
+
+
+def histogram(names: list[str], values: np.ndarray) -> Histogram:
+    """Common round-numbered bins from the pooled 1st to 99th percentile; draws beyond fall in the end bins."""
+    low, high = (float(x) for x in np.percentile(values, [1, 99]))
+    step = nice_step((high - low) / BINS if high > low else max(abs(low), 1.0) / 100)
+    start = (Decimal(repr(low)) / step).to_integral_value(rounding="ROUND_FLOOR") * step
+    bins = max(math.ceil((high - float(start)) / float(step)), 1)
+    edges = [start + k * step for k in range(bins + 1)]
+    at = np.clip(np.floor((values - float(start)) / float(step)).astype(int), 0, bins - 1)
+    counts = {name: np.bincount(row, minlength=bins).tolist() for name, row in zip(names, at, strict=True)}
+    return Histogram(edges, counts)
