@@ -122,8 +122,8 @@ def simulate(workload: Workload, comparison: Comparison, n: int, seed: int, prog
     for rank, index in enumerate(order):
         spread = {}
         for metric in METRICS:
-            ranked = np.argsort(arrays[index][metric], kind="stable")
-            at = [int(ranked[max(math.ceil(p * n / 100) - 1, 0)]) for p in PERCENTILES]  # inverted-CDF percentiles
+            ranks = [max(math.ceil(p * n / 100) - 1, 0) for p in PERCENTILES]  # inverted-CDF percentiles
+            at = [int(d) for d in np.argpartition(arrays[index][metric], ranks)[ranks]]
             spread[metric] = Spread(*(exact_figure(index, draw, metric) for draw in at))
         spreads[comparison.results[rank].candidate] = CandidateSpread(**spread, probability_cheapest=Decimal(int(wins[rank])) / n)
     names = [r.candidate for r in comparison.results]

@@ -94,7 +94,12 @@ def _text(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:f}"
 
 
+GENERATED = ConfigDict({**Strict.model_config, "use_attribute_docstrings": False})  # type: ignore[typeddict-item]
+"""For the range classes made per number type: their fields are described in code, not by docstrings."""
+
+
 class _Pert(Strict, Range):
+    model_config = GENERATED
     kind: ClassVar[str] = "pert"
 
     @model_validator(mode="after")
@@ -122,6 +127,7 @@ class _Pert(Strict, Range):
 
 
 class _Normal(Strict, Range):
+    model_config = GENERATED
     kind: ClassVar[str] = "normal"
 
     def _dist(self) -> tuple[statistics.NormalDist, float, float]:
@@ -202,7 +208,7 @@ class Pilot(Strict, Range):
 
 
 class _Observed(RootModel, Range):  # type: ignore[type-arg]
-    model_config = ConfigDict(strict=True, frozen=True)
+    model_config = ConfigDict(strict=True, frozen=True, use_attribute_docstrings=False)
     kind: ClassVar[str] = "observed"
 
     def point(self) -> Any:
