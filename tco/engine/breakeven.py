@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from tco.engine.compare import CandidateResult, Comparison
@@ -70,7 +70,7 @@ def _grid(low: Decimal, high: Decimal, integer: bool, geometric: bool) -> list[A
 
 
 def _sig(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(value.adjusted() - DIGITS + 1)) if value else value
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - DIGITS + 1), ROUND_CEILING) if value else value
 
 
 def breakeven(comparison: Comparison, a: CandidateResult, b: CandidateResult, path: Path,

@@ -91,7 +91,7 @@ class Range:
 
 
 def _text(value: Any) -> str:
-    return f"{value:,}" if isinstance(value, int) else f"{value:f}"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,f}"
 
 
 GENERATED = ConfigDict({**Strict.model_config, "use_attribute_docstrings": False})  # type: ignore[typeddict-item]
