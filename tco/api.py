@@ -33,7 +33,7 @@ def simulation_for(comparison: Comparison, source: WorkloadFile, draws: int, see
     from tco.engine.simulate import simulate
 
     try:
-        return simulate(source.workload, comparison, draws, seed, progress)
+        return simulate(source.workload, comparison, draws, seed, progress, source.located.aliases)
     except TcoError as e:
         raise source.locate(e) from None
 

@@ -288,3 +288,22 @@ def test_breakeven_renders_as_text_markdown_and_csv(tco):
     header, row = tco(*argv, "--format", "csv").out.splitlines()
     assert header == "input,value,a,a_cost,b,b_cost,cheaper_below,cheaper_above"
     assert row.startswith("candidates[2].success_rate,0.840136,example/y,")
+
+
+def test_a_yaml_alias_makes_two_candidates_share_one_uncertainty(run, write):
+    # the same model sold two ways: one pilot, written once and aliased, is one uncertain quantity
+    shared = RANGED.replace("{successes: 82, trials: 100}", "&pilot {successes: 82, trials: 100}") + """\
+  - offer: example/x
+    label: X again, same pilot
+    success_rate: *pilot
+  - offer: example/x
+    label: X again, a separate pilot with the same result
+    success_rate: {successes: 82, trials: 100}
+"""
+    doc = by_name(run("compare", str(write("w.yaml", shared)), "--simulate", "5000"))
+    cheapest = {name: Decimal(r["simulation"]["probability_cheapest"]) for name, r in doc.items()}
+    # the aliased twins tie in every draw (ties go to the first ranked), so one of them never wins alone
+    assert 0 in (cheapest["example/x"], cheapest["X again, same pilot"])
+    same = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
+    assert [doc["X again, same pilot"]["simulation"][k] for k in same] == [doc["example/x"]["simulation"][k] for k in same]
+    assert 0.4 < cheapest["X again, a separate pilot with the same result"] < 0.6

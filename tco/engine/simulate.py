@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,7 +21,7 @@ from tco.engine.compare import Comparison, figures
 from tco.engine.draws import Draws, of
 from tco.engine.inputs import Input, Path, with_values
 from tco.engine.job import Job
-from tco.errors import TcoError
+from tco.errors import TcoError, dotted
 from tco.models.workload import Workload
 
 METRICS = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
@@ -77,8 +77,15 @@ def stream(seed: int, key: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(key.encode())])
 
 
-def draw_inputs(found: tuple[Input, ...], n: int, seed: int) -> dict[Path, Draws]:
-    return {i.path: of(i.range.draw(stream(seed, i.key), n)) for i in found}
+def draw_inputs(found: tuple[Input, ...], n: int, seed: int, shared: Mapping[Path, Path]) -> dict[Path, Draws]:
+    """Each range's draws; a range that repeats another (`shared`: path → original) takes the original's draws."""
+    drawn: dict[Path, Draws] = {}
+    for i in found:
+        original = shared.get(i.path, i.path)
+        if original not in drawn:
+            drawn[original] = of(i.range.draw(stream(seed, dotted(original)), n))
+        drawn[i.path] = drawn[original]
+    return drawn
 
 
 def _floats(value: Any, n: int) -> np.ndarray:
@@ -91,12 +98,17 @@ def _exact(draw: Any, integer: bool) -> Any:
     return int(draw) if integer else Decimal(repr(float(draw)))
 
 
-def simulate(workload: Workload, comparison: Comparison, n: int, seed: int, progress: Progress | None = None) -> Simulation:
-    """Draw the workload's ranges `n` times and cost every candidate of `comparison` on each draw."""
+def simulate(workload: Workload, comparison: Comparison, n: int, seed: int, progress: Progress | None = None,
+             shared: Mapping[Path, Path] | None = None) -> Simulation:
+    """Draw the workload's ranges `n` times and cost every candidate of `comparison` on each draw.
+
+    `shared` maps a range's path to another's when both are one uncertain quantity (a YAML alias of an anchor):
+    they take the same draws.
+    """
     if n < 1:
         raise TcoError(f"--simulate: expected a positive number of draws, found {n}")
     found, selection = comparison.inputs, comparison.selection
-    values = draw_inputs(found, n, seed)
+    values = draw_inputs(found, n, seed, shared or {})
     varied = with_values(workload, values)
     order = [r.index for r in comparison.results]  # ranked, so ties go to the exact ranking
     arrays: dict[int, dict[str, np.ndarray]] = {}

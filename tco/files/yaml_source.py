@@ -35,6 +35,8 @@ class Located:
     lines: dict[Path_, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     """Problems found while reading (duplicate keys, bad dates); reported with the model's own."""
+    aliases: dict[Path_, Path_] = field(default_factory=dict)
+    """Where a YAML alias repeats a mapping or list: its path → the path of the anchored original."""
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the deepest value along `path` that the file has (union tags and the like are skipped)."""
@@ -94,6 +96,7 @@ class _Builder:
         self.located = located
         self.problems = located.problems
         self.count = 0
+        self.first: dict[int, Path_] = {}  # composed node → the first path it appeared at
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
@@ -102,6 +105,10 @@ class _Builder:
                                     f"the document expands to more than {MAX_VALUES:,} values "
                                     "(aliases nested too deep?)")])
         self.located.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            first = self.first.setdefault(id(node), path)
+            if first != path:
+                self.located.aliases[path] = first
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
