@@ -302,8 +302,9 @@ def test_a_yaml_alias_makes_two_candidates_share_one_uncertainty(run, write):
 """
     doc = by_name(run("compare", str(write("w.yaml", shared)), "--simulate", "5000"))
     cheapest = {name: Decimal(r["simulation"]["probability_cheapest"]) for name, r in doc.items()}
-    # the aliased twins tie in every draw (ties go to the first ranked), so one of them never wins alone
-    assert 0 in (cheapest["example/x"], cheapest["X again, same pilot"])
+    # the aliased twins tie in every draw and split it; the separate pilot wins about half the draws
+    assert cheapest["example/x"] == cheapest["X again, same pilot"]
+    assert sum(cheapest.values()) == 1
     same = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
     assert [doc["X again, same pilot"]["simulation"][k] for k in same] == [doc["example/x"]["simulation"][k] for k in same]
     assert 0.4 < cheapest["X again, a separate pilot with the same result"] < 0.6

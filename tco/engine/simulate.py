@@ -27,6 +27,8 @@ from tco.models.workload import Workload
 METRICS = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
 PERCENTILES = (5, 50, 95)
 BINS = 20
+TIE = 1e-9
+"""Costs this close, relative to the lower, tie in a draw (float arithmetic on equal costs can differ in the last bits)."""
 
 Progress = Callable[[int, int], None]
 
@@ -129,7 +131,7 @@ def simulate(workload: Workload, comparison: Comparison, n: int, seed: int, prog
         return figures(Job.of(scenario, index, selection))[metric]
 
     cpct = np.stack([arrays[i]["cost_per_completed_task"] for i in order])
-    wins = np.bincount(np.argmin(cpct, axis=0), minlength=len(order))
+    wins = cheapest_shares(cpct)
     spreads = {}
     for rank, index in enumerate(order):
         spread = {}
@@ -137,9 +139,21 @@ def simulate(workload: Workload, comparison: Comparison, n: int, seed: int, prog
             ranks = [max(math.ceil(p * n / 100) - 1, 0) for p in PERCENTILES]  # inverted-CDF percentiles
             at = [int(d) for d in np.argpartition(arrays[index][metric], ranks)[ranks]]
             spread[metric] = Spread(*(exact_figure(index, draw, metric) for draw in at))
-        spreads[comparison.results[rank].candidate] = CandidateSpread(**spread, probability_cheapest=Decimal(int(wins[rank])) / n)
+        spreads[comparison.results[rank].candidate] = CandidateSpread(**spread, probability_cheapest=wins[rank])
     names = [r.candidate for r in comparison.results]
     return Simulation(n, seed, found, spreads, histogram(names, cpct))
+
+
+def cheapest_shares(costs: np.ndarray) -> list[Decimal]:
+    """Each row's share of the columns (draws) in which it is cheapest; a tie splits the draw evenly."""
+    low = costs.min(axis=0)
+    tied = costs <= low + np.abs(low) * TIE
+    ways = tied.sum(axis=0)
+    shares = [Decimal(0)] * len(costs)
+    for k in np.unique(ways):
+        counts = tied[:, ways == k].sum(axis=1)
+        shares = [share + Decimal(int(c)) / int(k) for share, c in zip(shares, counts, strict=True)]
+    return [share / costs.shape[1] for share in shares]
 
 
 def nice_step(span: float) -> Decimal:
