@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tco.cli.console import out, print_json, print_text
+from tco.cli.console import show
 from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date
 from tco.errors import TcoError
 
@@ -45,11 +45,4 @@ def breakeven(
     from tco.report import breakeven as report
 
     doc = run_breakeven(workload, as_of_date(as_of), a, b, vary, pricebooks, _number("--from", start), _number("--to", end))
-    if format is Format.json:
-        print_json(doc)
-    elif format is Format.markdown:
-        print_text(report.render_markdown(doc))
-    elif format is Format.csv:
-        print_text(report.render_csv(doc))
-    else:
-        out.print(report.render_table(doc))
+    show(doc, format, report.render_table, report.render_markdown, report.render_csv)

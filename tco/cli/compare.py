@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tco.cli.console import out, print_json, print_text, progress_bar
+from tco.cli.console import progress_bar, show
 from tco.cli.options import AsOfOption, Format, PricebooksOption, SeedOption, SimulateOption, as_of_date
 from tco.errors import TcoError, nearest
 
@@ -33,17 +33,6 @@ def compare(
         raise TcoError(f"--sort: unknown field {sort!r}; expected one of {', '.join(SORT_FIELDS)}{nearest(sort, SORT_FIELDS)}")
     with progress_bar(simulate) as progress:
         doc = run_compare(workload, as_of_date(as_of), pricebooks, sort, simulate, seed, progress)
-    if format is Format.json:
-        print_json(doc)
-    elif format is Format.markdown:
-        from tco.report import markdown
+    from tco.report import csv_report, markdown, table
 
-        print_text(markdown.render(doc))
-    elif format is Format.csv:
-        from tco.report import csv_report
-
-        print_text(csv_report.render(doc))
-    else:
-        from tco.report import table
-
-        out.print(table.render(doc))
+    show(doc, format, table.render, markdown.render, csv_report.render)

@@ -22,6 +22,19 @@ def print_text(text: str) -> None:
     sys.stdout.write(text)
 
 
+def show(doc: dict[str, Any], format: str, table: Callable[[dict], Any], markdown: Callable[[dict], str],
+         csv: Callable[[dict], str]) -> None:
+    """Print a command's document in the chosen format: its JSON, or one of its renderings."""
+    if format == "json":
+        print_json(doc)
+    elif format == "markdown":
+        print_text(markdown(doc))
+    elif format == "csv":
+        print_text(csv(doc))
+    else:
+        out.print(table(doc))
+
+
 @contextmanager
 def progress_bar(draws: int | None) -> Iterator[Callable[[int, int], None] | None]:
     """A progress callback `(done, total)` drawing a bar on stderr, when it is a terminal and a simulation is long."""

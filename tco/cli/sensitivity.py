@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tco.cli.console import out, print_json, print_text
+from tco.cli.console import show
 from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date
 
 
@@ -24,11 +24,4 @@ def sensitivity(
     from tco.report import sensitivity as report
 
     doc = run_sensitivity(workload, as_of_date(as_of), pricebooks, candidate)
-    if format is Format.json:
-        print_json(doc)
-    elif format is Format.markdown:
-        print_text(report.render_markdown(doc))
-    elif format is Format.csv:
-        print_text(report.render_csv(doc))
-    else:
-        out.print(report.render_table(doc))
+    show(doc, format, report.render_table, report.render_markdown, report.render_csv)
