@@ -308,3 +308,35 @@ def test_a_yaml_alias_makes_two_candidates_share_one_uncertainty(run, write):
     same = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
     assert [doc["X again, same pilot"]["simulation"][k] for k in same] == [doc["example/x"]["simulation"][k] for k in same]
     assert 0.4 < cheapest["X again, a separate pilot with the same result"] < 0.6
+
+
+@pytest.mark.parametrize("example", ["support-bot", "coding-agent", "document-pipeline", "document-pipeline, 15 units"])
+def test_the_cost_model_gives_the_same_figures_on_draws_as_on_exact_values(example, write):
+    """The simulation runs the one cost model on arrays of draws: draw by draw it agrees with the exact Decimal path."""
+    import datetime as dt
+
+    from tco.api import comparison_for
+    from tco.engine.compare import figures
+    from tco.engine.inputs import with_values
+    from tco.engine.job import Job
+    from tco.engine.simulate import draw_inputs
+    from tests.conftest import REPO
+
+    name, _, units = example.partition(", ")
+    path = REPO / "examples" / f"{name}.yaml"
+    if units:  # too few provisioned units: demand spills over to the per-token offer in many draws
+        path = write("w.yaml", path.read_text().replace("term: month ", f"units: {units.split()[0]}\n    term: month "))
+    comparison, source = comparison_for(path, dt.date(2026, 11, 23))
+    values = draw_inputs(comparison.inputs, 40, seed=5, shared={})
+    varied = with_values(source.workload, values)
+    with np.errstate(all="ignore"):
+        for r in comparison.results:
+            drawn = figures(Job.of(varied, r.index, comparison.selection))
+            for k in (0, 13, 39):
+                scenario = with_values(source.workload, {
+                    i.path: int(values[i.path][k]) if i.range.integer else Decimal(repr(float(values[i.path][k])))
+                    for i in comparison.inputs})
+                exact = figures(Job.of(scenario, r.index, comparison.selection))
+                for metric, value in exact.items():
+                    got = drawn[metric] if isinstance(drawn[metric], Decimal) else drawn[metric][k]
+                    assert float(got) == pytest.approx(float(value), rel=1e-9), (r.candidate, metric, k)
