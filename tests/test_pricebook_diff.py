@@ -86,6 +86,16 @@ def test_new_version_rate_change_and_its_effect(repo, tco):
     assert y["offer"] == "example/y" and not y["changed"] and y["change"]["per_task_cost"] == "0"
 
 
+def test_a_workload_with_ranges_is_costed_at_its_likely_values(repo, tco):
+    worked = (repo / "examples" / "worked.yaml").read_text()
+    (repo / "examples" / "worked.yaml").write_text(worked.replace("tasks: 10000", "tasks: {low: 8000, likely: 10000, high: 12000}"))
+    new_version(repo, "2026-03-01", dearer_input)
+    run = tco("pricebook", "diff", "HEAD", "--format", "json")
+    assert run.code == 0, run.err
+    x = json.loads(run.out)["workloads"][0]["candidates"][0]
+    assert x["after"] == {"per_task_cost": "0.0815", "cost_per_completed_task": "6.0815"}
+
+
 def test_markdown_is_a_pull_request_comment(repo, tco):
     new_version(repo, "2026-03-01", dearer_input)
     run = tco("pricebook", "diff", "HEAD", "--format", "markdown")

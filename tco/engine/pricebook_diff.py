@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from tco.engine.compare import CandidateResult, evaluate
+from tco.engine.inputs import at_point
 from tco.engine.job import Job
 from tco.errors import Problem, TcoError
 from tco.models.catalog import Catalog, OfferRef, Selection
@@ -188,7 +189,11 @@ def diff_catalogs(base: Catalog, head: Catalog, base_label: str = "base", head_l
 
 
 def workload_effect(workload: Workload, file: str, before: Selection, after: Selection) -> WorkloadEffect:
-    """Cost every candidate of `workload` on both sides; a candidate one side cannot cost carries the reason."""
+    """Cost every candidate of `workload` on both sides; a candidate one side cannot cost carries the reason.
+
+    Ranges count as their likely values, as in `tco compare`.
+    """
+    workload = at_point(workload)
     effects = []
     for index, candidate in enumerate(workload.candidates):
         sides: list[tuple[CandidateResult | None, str | None]] = []
