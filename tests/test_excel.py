@@ -134,6 +134,21 @@ YEARLY: dict[str, Any] = {
     ],
 }
 
+RANGED: dict[str, Any] = {  # every form of range, shared and per candidate; exported with --simulate
+    "workload": "Ranged", "period": "month", "tasks": 20000, "tokenizer": "o200k", "content": "prose",
+    "task": {"calls": 3, "input_tokens": [1800, 2000, 2600, 2100], "cached_input_share": 0.5,
+             "output_tokens": {"mean": 300, "sd": 60}, "format_retry_rate": {"successes": 5, "trials": 100},
+             "max_attempts": 2},
+    "human": {"hourly_cost": 45, "review_minutes": {"low": 1, "likely": 2, "high": 4}, "task_minutes": 12},
+    "candidates": [
+        {"offer": "example/x", "success_rate": {"successes": 82, "trials": 100}},
+        {"offer": "acme/big", "label": "=SUM(1,2) big", "success_rate": {"low": 0.6, "likely": 0.7, "high": 0.75},
+         "task": {"input_tokens": {"low": 2500, "likely": 3500, "high": 5000}}},
+        {"offer": "acme/fin-like", "success_rate": 0.6},
+    ],
+}
+DRAWS, SEED = 2000, 7
+
 RATE_EDITS = {  # (offer, Rates entry) → new value: edited in the workbook and in a copy of the price book
     ("acme/long", "rates.input_mtok"): 2.6,
     ("acme/seat-requests", "seat_month.annual"): 17,
@@ -157,6 +172,8 @@ class Case:
     as_of: str
     edits: dict[str, Any] = field(default_factory=dict)
     rate_edits: dict[tuple[str, str], Any] = field(default_factory=dict)
+    simulate: list[str] = field(default_factory=list)
+    """Extra options for `tco export` (--simulate N --seed S)."""
 
     def args(self, workload: Path | None = None, books: Path | None = None) -> list[str]:
         books = books or self.books
@@ -169,17 +186,19 @@ def cases(tmp: Path) -> list[Case]:
     books = write_books(tmp / "books", ACME)
     (tmp / "all-schemes.yaml").write_text(yaml.safe_dump(ALL_SCHEMES, sort_keys=False))
     (tmp / "yearly.yaml").write_text(yaml.safe_dump(YEARLY, sort_keys=False))
+    (tmp / "ranged.yaml").write_text(yaml.safe_dump(RANGED, sort_keys=False))
     found += [
         Case("worked-example", FIXTURES / "worked_example.yaml", FIXTURES / "pricebooks", AS_OF),
         Case("all-schemes", tmp / "all-schemes.yaml", books, AS_OF,
              {"review_minutes": 1.6, "hourly_cost_2": 95, "success_rate_10": 0.6}, RATE_EDITS),
         Case("yearly", tmp / "yearly.yaml", books, AS_OF),
+        Case("ranged", tmp / "ranged.yaml", books, AS_OF, simulate=["--simulate", str(DRAWS), "--seed", str(SEED)]),
     ]
     for case in found:
-        data = yaml.safe_load(case.workload.read_text())
-        n = len(data["candidates"])
-        case.edits = {"tasks": int(Decimal(str(data["tasks"])) * Decimal("1.37")) + 1,
-                      "hourly_cost": float(Decimal(str(data["human"]["hourly_cost"])) + Decimal("7.5")),
+        w = comparison_for(case.workload, dt.date.fromisoformat(case.as_of), case.books)[0].workload  # ranges at likely
+        n = len(w.candidates)
+        case.edits = {"tasks": int(Decimal(w.tasks) * Decimal("1.37")) + 1,
+                      "hourly_cost": float(w.human.hourly_cost + Decimal("7.5")),
                       "success_rate_1": 0.55, f"success_rate_{n}": 0.93, **case.edits}
     return found
 
@@ -210,7 +229,7 @@ def recalculate(files: list[Path], out: Path) -> dict[Path, Path]:
 
 
 def export(case: Case, output: Path, workload: Path | None = None, books: Path | None = None) -> None:
-    code = main(["export", *case.args(workload, books), "--output", str(output)])
+    code = main(["export", *case.args(workload, books), "--output", str(output), *case.simulate])
     assert code == 0 and output.exists(), f"tco export failed for {case.id}"
 
 
@@ -536,14 +555,14 @@ def test_rates_cite_every_book_used(workbooks, tco):
 
 def test_text_from_files_can_never_become_a_formula(workbooks):
     exported = workbooks
-    for key in ("all-schemes", "yearly"):
+    for key in ("all-schemes", "yearly", "ranged"):
         ex = exported[key]
         source = openpyxl.load_workbook(ex.xlsx)
         for ws in source.worksheets:
             for row in ws.iter_rows():
                 for cell in row:
                     if cell.data_type == "f":
-                        assert not re.search(r"HYPERLINK|1\+1|Yearly", cell.value), cell.value
+                        assert not re.search(r"HYPERLINK|1\+1|Yearly|SUM\(1", cell.value), cell.value
     wb = openpyxl.load_workbook(exported["all-schemes"].xlsx)
     labels = [c for row in wb["Summary"].iter_rows() for c in row if c.value == "'=1+1"]
     assert labels and all(c.data_type == "s" for c in labels)
@@ -553,6 +572,9 @@ def test_text_from_files_can_never_become_a_formula(workbooks):
     assert yearly["Summary"]["A1"].value == "tco: @Yearly, measured in wide"
     assert yearly["Assumptions"]["A1"].value.startswith("Assumptions: @Yearly")
     assert any(c.value == "'@Yearly, measured in wide" for row in yearly["Assumptions"].iter_rows() for c in row)
+    simulation = openpyxl.load_workbook(exported["ranged"].xlsx)["Simulation"]
+    labels = [c for row in simulation.iter_rows() for c in row if c.value == "'=SUM(1,2) big"]
+    assert len(labels) == 4 and all(c.data_type == "s" for c in labels)  # figures, two ranges, histogram column
 
 
 def test_text_stays_text_in_libreoffice(exported):
@@ -560,6 +582,8 @@ def test_text_stays_text_in_libreoffice(exported):
     assert any(c.value == "'=1+1" for row in recalculated["Summary"].iter_rows() for c in row)
     rates = recalculated["Rates"]
     assert any(str(c.value).startswith("'=HYPERLINK") for row in rates.iter_rows() for c in row)
+    simulation = openpyxl.load_workbook(exported["ranged"].recalculated, data_only=True)["Simulation"]
+    assert sum(c.value == "'=SUM(1,2) big" for row in simulation.iter_rows() for c in row) == 4
 
 
 def test_control_characters_and_formula_text_in_names(tco, write, tmp_path):
@@ -573,15 +597,19 @@ def test_control_characters_and_formula_text_in_names(tco, write, tmp_path):
           - {offer: example/x, success_rate: 0.6, label: "-2+3"}
           - {offer: example/y, success_rate: 0.6, label: "@A1"}
         """)
-    out = tmp_path / "w.xlsx"
-    run = tco("export", str(workload), "--pricebooks", str(FIXTURES / "pricebooks"), "--as-of", AS_OF, "-o", str(out))
-    assert run.code == 0, run.err
-    wb = openpyxl.load_workbook(out)
-    texts = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"}
-    assert {"'+SUM(A1:A9)", "'-2+3", "'@A1"} <= texts
-    assert any(t.startswith("'=cmd|' /C calc'!A0 \ufffd bell") for t in texts)
-    formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
-    assert not any("cmd" in f or "SUM(A1" in f or "@A1" in f for f in formulas)
+    for simulate in ([], ["--simulate", "50"]):
+        out = tmp_path / "w.xlsx"
+        run = tco("export", str(workload), "--pricebooks", str(FIXTURES / "pricebooks"), "--as-of", AS_OF, "-o",
+                  str(out), *simulate)
+        assert run.code == 0, run.err
+        wb = openpyxl.load_workbook(out)
+        texts = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"}
+        assert {"'+SUM(A1:A9)", "'-2+3", "'@A1"} <= texts
+        assert any(t.startswith("'=cmd|' /C calc'!A0 \ufffd bell") for t in texts)
+        formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+        assert not any("cmd" in f or "SUM(A1" in f or "@A1" in f for f in formulas)
+    simulated = {c.value for row in wb["Simulation"].iter_rows() for c in row if c.data_type == "s"}
+    assert {"'+SUM(A1:A9)", "'-2+3", "'@A1"} <= simulated
 
 
 def test_finish(workbooks):
@@ -649,8 +677,9 @@ def test_libreoffice_is_there_in_ci():
         assert SOFFICE, "CI runs without soffice: .ci/run must install libreoffice-calc-nogui"
 
 
-def test_candidates_with_the_same_name_keep_their_own_inputs(tco, write, tmp_path):
-    """Two unlabelled candidates on one offer: each Summary row still reads its own Calc block and inputs."""
+def test_candidates_on_the_same_offer_keep_their_own_inputs(tco, write, tmp_path):
+    """Two candidates on one offer (told apart by a label; the same name twice is an error): each Summary row
+    still reads its own Calc block and inputs."""
     workload = write("w.yaml", """\
         workload: twins
         tasks: 1000
@@ -658,7 +687,7 @@ def test_candidates_with_the_same_name_keep_their_own_inputs(tco, write, tmp_pat
         human: {hourly_cost: 50, review_minutes: 1, task_minutes: 10}
         candidates:
           - {offer: example/x, success_rate: 0.5}
-          - {offer: example/x, success_rate: 0.9}
+          - {offer: example/x, label: "example/x, reviewed prompt", success_rate: 0.9}
         """)
     out = tmp_path / "w.xlsx"
     run = tco("export", str(workload), "--pricebooks", str(FIXTURES / "pricebooks"), "--as-of", AS_OF, "-o", str(out))
@@ -670,3 +699,73 @@ def test_candidates_with_the_same_name_keep_their_own_inputs(tco, write, tmp_pat
         n = summary.cell(r, 2).value
         ref = summary.cell(r, 6).value.removeprefix("=Calc!").replace("$", "")
         assert calc[ref].value == f"=success_rate_{n}" and calc.cell(calc[ref].row, 1).value == n
+
+
+# ---------------------------------------------------------------- --simulate
+
+
+def test_simulation_sheet_holds_what_tco_compare_simulates(workbooks, tco):
+    """`tco export W -o F.xlsx --simulate N --seed S` adds a Simulation sheet with the figures of
+    `tco compare W --simulate N --seed S --format json`: percentiles, ranges, histogram, and a chart of it."""
+    ex = workbooks["ranged"]
+    run = tco("compare", *ex.case.args(), "--simulate", str(DRAWS), "--seed", str(SEED), "--format", "json")
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    wb = openpyxl.load_workbook(ex.xlsx)
+    assert wb.sheetnames == ["Summary", "Simulation", "Assumptions", "Rates", "Calc"]
+    ws = wb["Simulation"]
+    assert ws["A2"].value.startswith(f"Values computed by tco (not live): {DRAWS:,} draws of the workload's 7 range(s), "
+                                     f"seed {SEED}.")
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]  # values, not formulas
+
+    keys = {ws.cell(6, c).value: c for c in range(3, ws.max_column + 1) if ws.cell(6, c).value}
+    assert "simulation.cost_per_completed_task.p50" in keys and "risk.p95_over_p50" in keys
+    for r, result in enumerate(doc["results"], 8):  # ranked as tco compare ranks them
+        assert ws.cell(r, 2).value == cell_text(result["candidate"])
+        for key, col in keys.items():
+            ok, _ = matches(ws.cell(r, col).value, json_value(result, key), 6e-11)
+            assert ok, f"{result['candidate']} {key}: {ws.cell(r, col).value} in the sheet, {json_value(result, key)} in JSON"
+    p50 = ws.cell(8, keys["simulation.cost_per_completed_task.p50"])
+    assert p50.number_format == '"$"#,##0.0000'
+    assert ws.cell(8, keys["simulation.probability_cheapest"]).number_format == "0.00%"
+
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    ranges = [[ws.cell(r, c).value for c in range(1, 7)] for r in range(rows["Input"] + 1, rows["Histogram"] - 1)]
+    assert [row[:3] for row in ranges] == [[r["input"], cell_text(r["candidate"] or "all candidates"), r["distribution"]]
+                                          for r in doc["ranges"]]
+    assert ["task.format_retry_rate", "all candidates", "pilot 5 of 100", pytest.approx(6 / 102),
+            pytest.approx(0.0262, abs=1e-4), pytest.approx(0.1013, abs=1e-4)] in ranges  # mean, P5, P95 of Beta(6, 96)
+
+    bins = doc["simulation"]["histogram"]
+    below = range(rows["From"] + 1, rows["From"] + len(bins["edges"]))  # a row per bin
+    assert [[ws.cell(r, 1).value, ws.cell(r, 2).value] for r in below] == [
+        [float(low), float(high)] for low, high in zip(bins["edges"], bins["edges"][1:], strict=False)]
+    for col, result in enumerate(doc["results"], 3):
+        counts = [ws.cell(r, col).value for r in below]
+        assert counts == bins["counts"][result["candidate"]] and sum(counts) == DRAWS
+    assert ws.freeze_panes and ws.print_area and ws.print_title_rows and ws.page_setup.orientation == "landscape"
+
+    with zipfile.ZipFile(ex.xlsx) as z:
+        charts = [z.read(n) for n in z.namelist() if n.startswith("xl/charts/chart")]
+    [histogram] = [c for c in charts if b"'Simulation'!" in c]  # over the sheet's counts, a series per candidate
+    assert f"Cost per completed task across {DRAWS:,} draws".encode() in histogram
+    assert b'barDir val="col"' in histogram and histogram.count(b"<ser>") == len(doc["results"])
+
+
+def test_without_simulate_ranges_show_their_likely_value(tco, workbooks, tmp_path):
+    """Without --simulate there is no Simulation sheet; Assumptions shows each range's likely value and says so."""
+    case = workbooks["ranged"].case
+    out = tmp_path / "ranged.xlsx"
+    run = tco("export", *case.args(), "-o", str(out))
+    assert run.code == 0, run.err
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Summary", "Assumptions", "Rates", "Calc"]
+    ws = wb["Assumptions"]
+    rows = {ws.cell(r, 4).value: [c.value for c in ws[r]] for r in range(1, ws.max_row + 1)}
+    assert rows["task.output_tokens"][1] == 300
+    assert rows["task.output_tokens"][4].endswith(" Range: normal mean 300, sd 60; likely value shown.")
+    assert rows["candidates[0].success_rate"][1] == pytest.approx(83 / 102)
+    assert rows["candidates[0].success_rate"][4].endswith(" Range: pilot 82 of 100; likely value shown.")
+    assert rows["candidates[1].task.input_tokens"][1] == 3500
+    assert "Range: PERT 2,500 / 3,500 / 5,000" in rows["candidates[1].task.input_tokens"][4]
+    assert "Range" not in rows["tasks"][4] and "Range" not in rows["candidates[2].success_rate"][4]

@@ -202,3 +202,9 @@ def test_provisioned_capacity_serves_no_batch_traffic(compare, write, books):
     sized = SCHEMES_WORKLOAD.replace("tasks: 1000\n", SIZED).replace("output_tokens: 100}", "output_tokens: 100, batch_share: 0.5}")
     err = compare(write("w.yaml", sized), books).err
     assert "candidates[1].task.batch_share: provisioned capacity serves no batch traffic" in err
+
+
+def test_two_candidates_need_two_names(broken):
+    err = broken("    task: {calls: 5}\n", "    task: {calls: 5}\n  - offer: example/x\n    success_rate: 0.7\n")
+    assert ("w.yaml:17: candidates[1].label: 'example/x' is also candidates[0]'s name; give one of them a "
+            "different `label:`") in err

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from tco.cli.console import err
-from tco.cli.options import AsOfOption, PricebooksOption, as_of_date
+from tco.cli.console import err, progress_bar
+from tco.cli.options import AsOfOption, PricebooksOption, SeedOption, SimulateOption, as_of_date
 from tco.errors import TcoError
 
 
@@ -18,11 +18,17 @@ def export(
                                          show_default=False)],
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    simulate: SimulateOption = None,
+    seed: SeedOption = 0,
 ) -> None:
-    """Write the comparison as an Excel workbook: editable assumptions and rates, live formulas, charts."""
+    """Write the comparison as an Excel workbook: editable assumptions and rates, live formulas, charts.
+
+    With --simulate N, a Simulation sheet adds the percentiles, the chance each candidate is cheapest and a
+    histogram over N draws of the workload's ranges, as values tco computed.
+    """
     import hashlib
 
-    from tco.api import comparison_for
+    from tco.api import comparison_for, simulation_for
     from tco.files.output import write_atomic
     from tco.files.pricebooks import TOKENIZERS_FILE, bundled_dir, display
     from tco.report import excel
@@ -32,5 +38,10 @@ def export(
     comparison, source = comparison_for(workload, as_of_date(as_of), pricebooks)
     table = (pricebooks or bundled_dir()) / TOKENIZERS_FILE
     tokenizers = excel.Tokenizers(display(table), hashlib.sha256(table.read_bytes()).hexdigest())
-    write_atomic(output, excel.build(comparison, source, tokenizers))
-    err.print(f"wrote {output} ({len(comparison.results)} candidates)", markup=False, highlight=False)
+    sim = None
+    if simulate is not None:
+        with progress_bar(simulate) as progress:
+            sim = simulation_for(comparison, source, simulate, seed, progress)
+    write_atomic(output, excel.build(comparison, source, tokenizers, sim))
+    drawn = f", {simulate:,} draws" if sim else ""
+    err.print(f"wrote {output} ({len(comparison.results)} candidates{drawn})", markup=False, highlight=False)

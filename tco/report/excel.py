@@ -2,19 +2,23 @@
 
 Sheets: Summary (ranked figures, verdict, charts), Assumptions (every workload input, a defined name each),
 Rates (every price-book entry used, with its source), Calc (each candidate's figures as formulas over the
-two). The formulas mirror the engine's arithmetic (tco/engine); where the engine decides something that is
-not a simple formula (the break-even success rate, the long-context tier, a commitment term), the workbook
-holds the engine's choice as exported and says so beside it. Text that came from a file is always written
-as a string (`cell_text`, data type "s"): it can never become a formula.
+two), and after a simulation, Simulation (percentiles, chance of being cheapest, a histogram: values tco
+computed, not formulas). The formulas mirror the engine's arithmetic (tco/engine); where the engine decides
+something that is not a simple formula (the break-even success rate, the long-context tier, a commitment
+term), the workbook holds the engine's choice as exported and says so beside it. A range in the workload
+counts as its likely value, as in the engine, and Assumptions says so. Text that came from a file is always
+written as a string (`cell_text`, data type "s"): it can never become a formula.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -27,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tco import __version__
-from tco.engine.compare import CandidateResult, Comparison, evaluate, ranked_by
+from tco.engine.compare import CandidateResult, Comparison, ranked_by
 from tco.engine.job import Job
 from tco.engine.per_token import call_tokens, tokenizer_ratio
 from tco.files.workloads import WorkloadFile
@@ -45,6 +49,9 @@ from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, 
 from tco.report.document import document
 from tco.report.text import cell_text
 
+if TYPE_CHECKING:
+    from tco.engine.simulate import CandidateSpread, Simulation
+
 NOT_LIVE = "computed by tco (not live)"
 """Beside a figure the workbook holds as tco computed it, not as a formula."""
 
@@ -52,6 +59,7 @@ USD = '"$"#,##0.00'
 USD_TASK = '"$"#,##0.0000'
 USD_FINE = '"$"#,##0.00######'
 SHARE = "0.00%"
+RATIO = '0.00"×"'
 NUMBER = "General"
 COUNT = "#,##0"
 
@@ -160,6 +168,16 @@ def wrap(cell: Cell, width: float) -> None:
         other.alignment = Alignment(vertical="top", wrap_text=other is cell)
 
 
+def tall(ws: Worksheet, row: int) -> None:
+    """Make a row of wrapped text tall enough to show it at its columns' widths (rows do not grow on open)."""
+    lines = 1
+    for cell in ws[row]:
+        if cell.value is not None:
+            per_line = max(int(ws.column_dimensions[cell.column_letter].width or 8.43) - 1, 1)
+            lines = max(lines, len(textwrap.wrap(str(cell.value), per_line)))
+    ws.row_dimensions[row].height = 13 * lines
+
+
 def page_setup(ws: Worksheet, last_col: int, last_row: int, title_rows: str | None) -> None:
     """Landscape, fitted to one page wide, with a print area and repeated header rows."""
     ws.page_setup.orientation = "landscape"
@@ -190,8 +208,9 @@ class Assumptions:
 
     COLUMNS = ["Name", "Value", "Unit", "Workload key", "Explanation"]
 
-    def __init__(self, wb: Workbook, workload: Workload):
+    def __init__(self, wb: Workbook, workload: Workload, ranges: dict[str, str] | None = None):
         self.wb, self.w = wb, workload
+        self.ranges = ranges or {}  # workload key → the range given there; the sheet holds its likely value
         self.ws = wb.create_sheet("Assumptions")
         self.row = 1
         self.names: set[str] = set()
@@ -226,6 +245,8 @@ class Assumptions:
         cell.font, cell.fill = INPUT_FONT, INPUT_FILL
         put_text(ws.cell(r, 3), unit)
         put_text(ws.cell(r, 4), key)
+        if key in self.ranges:
+            explanation += f" Range: {self.ranges[key]}; likely value shown."
         put_text(ws.cell(r, 5), explanation)
         if name:
             self.define(name, r)
@@ -1155,28 +1176,150 @@ def charts(ws: Worksheet, first: int, last: int, row: int) -> int:
     return col - 1
 
 
+# ---------------------------------------------------------------- Simulation
+
+SPREADS = (("success_adjusted_cost", "Per task done by AI", USD_TASK),
+           ("cost_per_completed_task", "Per completed task", USD_TASK), ("period_cost", "Period cost", USD))
+SIMULATED = (  # (JSON field of a result, header, format)
+    *((f"simulation.{metric}.{p}", f"{label}, {p.upper()}", fmt) for metric, label, fmt in SPREADS
+      for p in ("p5", "p50", "p95")),
+    ("simulation.probability_cheapest", "Cheapest in (share of draws)", SHARE),
+    ("risk.p95_over_p50", "Period cost P95 ÷ P50", RATIO),
+)
+RANGES = ["Input", "Candidate", "Distribution", "Likely", "Low", "High"]
+
+
+def simulated(spread: CandidateSpread, key: str) -> Any:
+    """One simulated figure of a candidate, by its JSON field."""
+    if key == "risk.p95_over_p50":
+        return "–" if spread.p95_over_p50 is None else spread.p95_over_p50
+    value: Any = spread
+    for part in key.removeprefix("simulation.").split("."):
+        value = getattr(value, part)
+    return value
+
+
+def simulation(ws: Worksheet, doc: dict[str, Any], sim: Simulation, ranked: list[CandidateResult]) -> None:
+    """The simulation as tco computed it: percentiles per candidate, the ranges drawn, a histogram and its chart."""
+    put_text(ws.cell(1, 1), f"Simulation: {doc['workload']['name']}").font = TITLE
+    put_text(ws.cell(2, 1), f"Values {NOT_LIVE}: {sim.draws:,} draws of the workload's {len(doc['ranges'])} "
+                            f"range(s), seed {sim.seed}. Edits on Assumptions or Rates do not change them: run tco "
+                            f"export --simulate {sim.draws} --seed {sim.seed} again.").font = NOTE
+    put_text(ws.cell(3, 1), "P5, P50, P95: the 5th, 50th and 95th percentiles across the draws. Cheapest in: the "
+                            "share of draws in which the candidate is cheapest per completed task. P95 ÷ P50: a bad "
+                            "period's bill over a typical one. Candidates in the order tco ranked them.").font = NOTE
+    put_text(ws.cell(4, 1), "Histogram: the draws of cost per completed task in each bin, from (inclusive) to "
+                            "(exclusive); the first and last bins also hold the draws beyond them.").font = NOTE
+    first = 8
+    row = spread_rows(ws, sim, ranked, first)
+    row = range_rows(ws, doc["ranges"], row + 1)
+    bins_first, bins_last = histogram_rows(ws, sim, ranked, row + 1)
+    last_col = max(len(SIMULATED), len(ranked)) + 2
+    fit_columns(ws, first, cap=40)
+    for col in range(1, last_col + 1):
+        dim = ws.column_dimensions[get_column_letter(col)]
+        dim.width = max(dim.width or 0, 11)
+    tall(ws, first - 1)
+    tall(ws, bins_first - 1)
+    chart = histogram_chart(ws, sim.draws, len(ranked), bins_first - 1, bins_last)
+    ws.add_chart(chart, f"A{bins_last + 2}")
+    ws.freeze_panes = "A3"
+    page_setup(ws, last_col, bins_last + 2 + math.ceil(chart.height / CM_PER_ROW) + 1, "1:2")
+
+
+def spread_rows(ws: Worksheet, sim: Simulation, ranked: list[CandidateResult], first: int) -> int:
+    """A row per candidate, under its JSON field names and headers; the row after."""
+    for col, (key, _, _) in enumerate(SIMULATED, 3):
+        put_text(ws.cell(first - 2, col), key).font = KEY_FONT
+    header(ws, first - 1, ["No.", "Candidate", *(label for _, label, _ in SIMULATED)])
+    for col in range(1, len(SIMULATED) + 3):
+        ws.cell(first - 2, col).alignment = ws.cell(first - 1, col).alignment = WRAP
+    ws.row_dimensions[first - 2].height = 24
+    for r, result in enumerate(ranked, first):
+        spread = sim.candidates[result.candidate]
+        put(ws.cell(r, 1), result.index + 1, COUNT)
+        put_text(ws.cell(r, 2), result.candidate)
+        for col, (key, _, fmt) in enumerate(SIMULATED, 3):
+            put(ws.cell(r, col), simulated(spread, key), fmt)
+    return first + len(ranked)
+
+
+def range_rows(ws: Worksheet, ranges: list[dict[str, Any]], row: int) -> int:
+    """The workload's ranges as the document lists them; the row after."""
+    put_text(ws.cell(row, 1), "Ranges").font = BOLD
+    header(ws, row + 1, RANGES)
+    row += 2
+    for item in ranges:
+        fmt = USD if item["input"].rsplit(".", 1)[-1] in MONEY_KEYS else NUMBER
+        put_text(ws.cell(row, 1), item["input"])
+        put_text(ws.cell(row, 2), "all candidates" if item["candidate"] is None else item["candidate"])
+        put_text(ws.cell(row, 3), item["distribution"])
+        for col, key in enumerate(("likely", "low", "high"), 4):
+            put(ws.cell(row, col), Decimal(item[key]), fmt)
+        row += 1
+    if not ranges:
+        put_text(ws.cell(row, 1), "The workload gives no ranges: every draw is the same.").font = NOTE
+        row += 1
+    return row
+
+
+def histogram_rows(ws: Worksheet, sim: Simulation, ranked: list[CandidateResult], row: int) -> tuple[int, int]:
+    """A row per bin, a column of counts per candidate; the first and last bin rows."""
+    hist = sim.histogram
+    put_text(ws.cell(row, 1), "Histogram").font = BOLD
+    header(ws, row + 1, ["From", "To", *(r.candidate for r in ranked)])
+    for col in range(1, len(ranked) + 3):
+        ws.cell(row + 1, col).alignment = WRAP
+    first = row + 2
+    for r, (low, high) in enumerate(pairwise(hist.edges), first):
+        put(ws.cell(r, 1), low, USD_FINE)
+        put(ws.cell(r, 2), high, USD_FINE)
+        for col, result in enumerate(ranked, 3):
+            put(ws.cell(r, col), hist.counts[result.candidate][r - first], COUNT)
+    return first, first + len(hist.edges) - 2
+
+
+def histogram_chart(ws: Worksheet, draws: int, candidates: int, header_row: int, last: int) -> BarChart:
+    """Columns of draws per bin, a series per candidate, over the histogram's cells; a legend line per 3 candidates."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.gapWidth = 10
+    chart.title = f"Cost per completed task across {draws:,} draws"
+    chart.x_axis.title = "Cost per completed task, bin from (USD)"
+    chart.y_axis.title = "Draws"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    for col in range(3, candidates + 3):
+        chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
+    chart.legend.position = "b"
+    bars = (last - header_row) * (candidates + 1)
+    chart.width, chart.height = min(max(CHART_WIDTH_CM, 0.2 * bars), 40), 8 + 0.5 * math.ceil(candidates / 3)
+    return chart
+
+
 # ---------------------------------------------------------------- workbook
 
 
-def results_by_candidate(comparison: Comparison, jobs: list[Job]) -> list[CandidateResult]:
+def results_by_candidate(comparison: Comparison) -> list[CandidateResult]:
     """The engine's result for each candidate, in workload order."""
-    names = [job.candidate.name for job in jobs]
-    if len(set(names)) == len(names):
-        by_name = {r.candidate: r for r in comparison.results}
-        return [by_name[name] for name in names]
-    return [evaluate(job) for job in jobs]  # same-named candidates: cost each again to tell them apart
+    return sorted(comparison.results, key=lambda r: r.index)
 
 
-def build(comparison: Comparison, source: WorkloadFile, tokenizers: Tokenizers | None = None) -> bytes:
-    """The comparison as an .xlsx workbook (bytes), with live formulas over editable inputs."""
+def build(comparison: Comparison, source: WorkloadFile, tokenizers: Tokenizers | None = None,
+          sim: Simulation | None = None) -> bytes:
+    """The comparison as an .xlsx workbook (bytes), with live formulas over editable inputs; with `sim`, a
+    Simulation sheet of its figures as computed."""
     w, selection = comparison.workload, comparison.selection
-    doc = document(comparison, source)
+    doc = document(comparison, source, sim)
     jobs = [Job.of(w, i, selection) for i in range(len(w.candidates))]
-    results = results_by_candidate(comparison, jobs)
+    results = results_by_candidate(comparison)
     wb = Workbook()
     summary_ws = wb.active
     summary_ws.title = "Summary"
-    assumptions = Assumptions(wb, w)
+    if sim is not None:
+        simulation(wb.create_sheet("Simulation"), doc, sim, ranked_by(comparison.results, "cost_per_completed_task"))
+    assumptions = Assumptions(wb, w, {i.key: i.range.describe() for i in comparison.inputs})
     assumptions.fill(jobs)
     rates = Rates(wb, tokenizers or Tokenizers())
     calc = Calc(wb, rates)
