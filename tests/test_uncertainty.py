@@ -273,6 +273,8 @@ def test_breakeven_on_a_whole_number_finds_a_whole_number(run):
     (("example/x", "example/y", "--vary", "success_rate", "--from", "1.5"), "--from: 1.5 is outside the values"),
     (("example/x", "example/y", "--vary", "tasks", "--from", "ten"), "--from: expected a number, found 'ten'"),
     (("example/x", "example/y", "--vary", "seats"), "--vary: the workload gives no seats"),
+    (("example/x", "example/y", "--vary", "candidates[7].success_rate"), "--vary: the workload has 3 candidates"),
+    (("example/x", "example/y", "--vary", "tasks", "--from", "500", "--to", "20"), "the search needs --from below --to"),
 ])
 def test_breakeven_rejects_what_it_cannot_search(tco, argv, message):
     result = tco("breakeven", str(FIXTURES / "worked_example.yaml"), *argv, *BOOKS)

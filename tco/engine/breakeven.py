@@ -88,7 +88,7 @@ def breakeven(comparison: Comparison, a: CandidateResult, b: CandidateResult, pa
     low = low if low is not None else (bounds.low if bounds.low is not None else Decimal(0))
     high = high if high is not None else (bounds.high if bounds.high is not None else max(Decimal(likely) * SPAN, Decimal(1)))
     if low >= high:
-        raise TcoError(f"--from {low} --to {high}: expected from below to")
+        raise TcoError(f"--from {low} --to {high}: the search needs --from below --to")
 
     def sign(x: Any) -> int:
         """+1 where a costs more, −1 where b does, 0 where they cost the same (to 12 significant places)."""

@@ -131,11 +131,15 @@ def resolve(workload: Workload, candidate: int, key: str) -> Path:
     full = re.fullmatch(r"candidates\[(\d+)\]\.(.+)", key)
     if full:
         candidate, key = int(full[1]), full[2]
+        if candidate >= len(workload.candidates):
+            raise TcoError(f"--vary: the workload has {len(workload.candidates)} candidates, numbered from 0")
     parts = tuple(key.split("."))
     own: Path = ("candidates", candidate, *parts)
     shared: Path = parts
-    if number_kind(own) is not None and (full or number_kind(shared) is None or value_at(workload, own) is not None
-                                         and (len(parts) > 1 or parts[0] in workload.candidates[candidate].model_fields_set)):
+    has_own = number_kind(own) is not None
+    sets_own = has_own and value_at(workload, own) is not None and (
+        len(parts) > 1 or parts[0] in workload.candidates[candidate].model_fields_set)
+    if has_own and (full or sets_own or number_kind(shared) is None):
         path = own
     elif number_kind(shared) is not None and not full:
         path = shared
