@@ -30,8 +30,9 @@ def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Path | None 
 def simulation_for(comparison: Comparison, source: WorkloadFile, draws: int, seed: int = 0,
                    progress: Progress | None = None) -> Simulation:
     """`draws` joint draws of the workload's ranges, every candidate costed on each."""
-    from tco.engine.simulate import simulate
+    from tco.engine.simulate import check_draws, simulate
 
+    check_draws(draws)
     try:
         return simulate(source.workload, comparison, draws, seed, progress, source.located.aliases)
     except TcoError as e:

@@ -197,9 +197,11 @@ def test_progress_is_reported_once_per_candidate(write):
     assert seen == [(1, 2), (2, 2)]
 
 
-def test_simulate_needs_a_positive_number_of_draws(tco, write):
-    result = tco("compare", str(write("w.yaml", RANGED)), *BOOKS, "--simulate", "0")
-    assert result.code == 2 and "--simulate" in result.err
+@pytest.mark.parametrize("draws", ["0", "2000000"])
+def test_simulate_takes_from_one_to_a_million_draws(tco, write, draws):
+    result = tco("compare", str(write("w.yaml", RANGED)), *BOOKS, "--simulate", draws)
+    assert result.code == 2
+    assert result.err == f"error: --simulate: expected from 1 to 1,000,000 draws, found {int(draws):,}\n"
 
 
 # Sensitivity

@@ -31,7 +31,7 @@ AsOfOption = Annotated[
 
 SimulateOption = Annotated[
     int | None,
-    typer.Option("--simulate", min=1, metavar="N", show_default=False,
+    typer.Option("--simulate", metavar="N", show_default=False,
                  help="Draw the workload's ranges N times (e.g. 10000) and report percentiles and the chance each candidate is cheapest."),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed for --simulate: the same seed gives the same figures.")]

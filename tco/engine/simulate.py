@@ -22,11 +22,16 @@ from tco.engine.draws import Draws, of
 from tco.engine.inputs import Input, Path, with_values
 from tco.engine.job import Job
 from tco.errors import TcoError, dotted
+from tco.models.catalog import Selection
 from tco.models.workload import Workload
 
 METRICS = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
 PERCENTILES = (5, 50, 95)
 BINS = 20
+CHUNK = 100_000
+"""Draws costed at once: the engine's temporaries stay near CHUNK × 8 bytes each."""
+MAX_DRAWS = 1_000_000
+"""Enough for percentiles good to a few parts in ten thousand; memory grows with draws × (ranges + candidates)."""
 TIE = 1e-9
 """Costs this close, relative to the lower, tie in a draw (float arithmetic on equal costs can differ in the last bits)."""
 
@@ -90,14 +95,34 @@ def draw_inputs(found: tuple[Input, ...], n: int, seed: int, shared: Mapping[Pat
     return drawn
 
 
-def _floats(value: Any, n: int) -> np.ndarray:
-    """A figure over the draws: an exact value (no range reached it) repeated n times."""
-    return np.full(n, float(value)) if isinstance(value, (Decimal, int)) else np.asarray(value, dtype=float)
-
-
 def _exact(draw: Any, integer: bool) -> Any:
     """One draw as the exact value the Decimal engine costs: shortest decimal that round-trips."""
     return int(draw) if integer else Decimal(repr(float(draw)))
+
+
+def costed(workload: Workload, values: Mapping[Path, Draws], index: int, selection: Selection, n: int,
+           progress: Callable[[], None] | None = None) -> dict[str, np.ndarray]:
+    """One candidate's figures over all draws, costed CHUNK draws at a time to bound memory."""
+    out = {metric: np.empty(n) for metric in METRICS}
+    for start in range(0, n, CHUNK):
+        stop = min(start + CHUNK, n)
+        chunk = with_values(workload, {path: v[start:stop] for path, v in values.items()})
+        for metric, value in figures(Job.of(chunk, index, selection)).items():
+            out[metric][start:stop] = value  # an exact value (no range reached it) fills the chunk
+        if progress:
+            progress()
+    return out
+
+
+def percentile_draws(values: np.ndarray) -> list[int]:
+    """The draws at the 5th, 50th and 95th percentiles (inverted CDF: an actual draw, not an interpolation)."""
+    ranks = [max(math.ceil(p * len(values) / 100) - 1, 0) for p in PERCENTILES]
+    return [int(d) for d in np.argpartition(values, ranks)[ranks]]
+
+
+def check_draws(n: int) -> None:
+    if not 1 <= n <= MAX_DRAWS:
+        raise TcoError(f"--simulate: expected from 1 to {MAX_DRAWS:,} draws, found {n:,}")
 
 
 def simulate(workload: Workload, comparison: Comparison, n: int, seed: int, progress: Progress | None = None,
@@ -107,41 +132,39 @@ def simulate(workload: Workload, comparison: Comparison, n: int, seed: int, prog
     `shared` maps a range's path to another's when both are one uncertain quantity (a YAML alias of an anchor):
     they take the same draws.
     """
-    if n < 1:
-        raise TcoError(f"--simulate: expected a positive number of draws, found {n}")
+    check_draws(n)
     found, selection = comparison.inputs, comparison.selection
     values = draw_inputs(found, n, seed, shared or {})
-    varied = with_values(workload, values)
-    order = [r.index for r in comparison.results]  # ranked, so ties go to the exact ranking
-    arrays: dict[int, dict[str, np.ndarray]] = {}
-    problems = []
-    with np.errstate(all="ignore"):
-        for done, index in enumerate(order, 1):
-            try:
-                arrays[index] = {k: _floats(v, n) for k, v in figures(Job.of(varied, index, selection)).items()}
-            except TcoError as e:
-                problems += e.problems
-            if progress:
-                progress(done, len(order))
-    if problems:
-        raise TcoError(problems)
+    steps, done = len(comparison.results) * math.ceil(n / CHUNK), 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, steps)
 
     def exact_figure(index: int, draw: int, metric: str) -> Decimal:
         scenario = with_values(workload, {i.path: _exact(values[i.path][draw], i.range.integer) for i in found})
         return figures(Job.of(scenario, index, selection))[metric]
 
-    cpct = np.stack([arrays[i]["cost_per_completed_task"] for i in order])
-    wins = cheapest_shares(cpct)
-    spreads = {}
-    for rank, index in enumerate(order):
-        spread = {}
-        for metric in METRICS:
-            ranks = [max(math.ceil(p * n / 100) - 1, 0) for p in PERCENTILES]  # inverted-CDF percentiles
-            at = [int(d) for d in np.argpartition(arrays[index][metric], ranks)[ranks]]
-            spread[metric] = Spread(*(exact_figure(index, draw, metric) for draw in at))
-        spreads[comparison.results[rank].candidate] = CandidateSpread(**spread, probability_cheapest=wins[rank])
+    cpct, spreads, problems = [], {}, []
+    with np.errstate(all="ignore"):
+        for r in comparison.results:  # ranked: the rows of `cpct` follow the exact ranking
+            try:
+                figure = costed(workload, values, r.index, selection, n, step)
+            except TcoError as e:
+                problems += e.problems
+                continue
+            cpct.append(figure["cost_per_completed_task"])
+            spreads[r.candidate] = {metric: Spread(*(exact_figure(r.index, d, metric) for d in percentile_draws(figure[metric])))
+                                    for metric in METRICS}
+    if problems:
+        raise TcoError(problems)
+    costs = np.stack(cpct)
     names = [r.candidate for r in comparison.results]
-    return Simulation(n, seed, found, spreads, histogram(names, cpct))
+    candidates = {name: CandidateSpread(**spreads[name], probability_cheapest=share)
+                  for name, share in zip(names, cheapest_shares(costs), strict=True)}
+    return Simulation(n, seed, found, candidates, histogram(names, costs))
 
 
 def cheapest_shares(costs: np.ndarray) -> list[Decimal]:
@@ -172,6 +195,8 @@ def histogram(names: list[str], values: np.ndarray) -> Histogram:
     start = (Decimal(repr(low)) / step).to_integral_value(rounding="ROUND_FLOOR") * step
     bins = max(math.ceil((high - float(start)) / float(step)), 1)
     edges = [start + k * step for k in range(bins + 1)]
-    at = np.clip(np.floor((values - float(start)) / float(step)).astype(int), 0, bins - 1)
-    counts = {name: np.bincount(row, minlength=bins).tolist() for name, row in zip(names, at, strict=True)}
+    counts = {}
+    for name, row in zip(names, values, strict=True):  # a row at a time: no temporaries the size of all draws
+        at = np.clip(np.floor((row - float(start)) / float(step)), 0, bins - 1).astype(int)
+        counts[name] = np.bincount(at, minlength=bins).tolist()
     return Histogram(edges, counts)
