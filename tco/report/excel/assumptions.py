@@ -1,0 +1,208 @@
+"""The Assumptions sheet: every workload input, editable, each numeric one under a defined name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tco.engine.job import Job
+from tco.models.pricebook import CreditOffer, PerResolutionOffer
+from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
+from tco.report.excel.cells import (
+    BOLD,
+    COUNT,
+    INPUT_FILL,
+    INPUT_FONT,
+    NOTE,
+    NUMBER,
+    TITLE,
+    USD,
+    Formula,
+    first_line,
+    fit_columns,
+    header,
+    num,
+    page_setup,
+    put,
+    put_text,
+)
+
+# Workload keys in file order: (key, unit). Text keys select rates or periods and are shown, not named.
+TOP_KEYS = (("workload", ""), ("period", "month or year"), ("tasks", "tasks per period"),
+            ("tokenizer", "tokenizer name"), ("content", "prose, code or cjk"), ("seats", "seats"),
+            ("working_hours", "hours per period"), ("peak_factor", "× average demand"))
+UNITS = {
+    "calls": "calls per attempt", "input_tokens": "tokens per call", "cached_input_share": "share of input",
+    "cache_write_tokens": "tokens per call", "cache_write_ttl": "5m or 1h", "output_tokens": "tokens per call",
+    "reasoning_tokens": "tokens per call", "format_retry_rate": "share of calls", "max_attempts": "attempts",
+    "batch_share": "share of calls", "service_tier": "standard, flex or priority", "requests": "requests per attempt",
+    "actions": "actions per attempt", "hourly_cost": "USD per hour", "review_minutes": "minutes per attempt",
+    "task_minutes": "minutes per task", "failure_cost": "USD per failed task", "success_rate": "share per attempt",
+    "assumed_resolution_share": "share of unresolved tasks", "units": "units", "seats": "seats",
+}
+TEXT_KEYS = {"workload", "period", "tokenizer", "content", "cache_write_ttl", "service_tier"}
+MONEY_KEYS = {"hourly_cost", "failure_cost"}
+SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "success_rate", "assumed_resolution_share"}
+
+
+class Assumptions:
+    """Every workload input, one per row, editable, each numeric one under a defined name."""
+
+    COLUMNS = ["Name", "Value", "Unit", "Workload key", "Explanation"]
+
+    def __init__(self, wb: Workbook, workload: Workload, ranges: dict[str, str] | None = None):
+        self.wb, self.w = wb, workload
+        self.ranges = ranges or {}  # workload key → the range given there; the sheet holds its likely value
+        self.ws = wb.create_sheet("Assumptions")
+        self.row = 1
+        self.names: set[str] = set()
+        self.shares: list[str] = []
+        self.probabilities: list[str] = []
+        self.retry_rates: list[str] = []
+        put_text(self.ws.cell(1, 1), f"Assumptions: {workload.workload}").font = TITLE
+        put_text(self.ws.cell(2, 1), "Blue cells on yellow are inputs: edit them and every figure that depends on "
+                                     "them recomputes. Text inputs select rates and are not live.").font = NOTE
+        self.row = 4
+        header(self.ws, self.row, self.COLUMNS)
+        self.header_row = self.row
+        self.row += 1
+
+    def section(self, title: str) -> None:
+        self.row += 1
+        cell = put_text(self.ws.cell(self.row, 1), title)
+        cell.font = BOLD
+        self.row += 1
+
+    def add(self, name: str | None, value: Any, key: str, unit: str, explanation: str, fmt: str | None = None) -> None:
+        """One input row; a numeric one gets the defined name `name`."""
+        ws, r = self.ws, self.row
+        put_text(ws.cell(r, 1), name or "")
+        cell = ws.cell(r, 2)
+        if value is None:
+            pass
+        elif isinstance(value, str):
+            put_text(cell, value)
+        else:
+            put(cell, value, fmt or NUMBER)
+        cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+        put_text(ws.cell(r, 3), unit)
+        put_text(ws.cell(r, 4), key)
+        if key in self.ranges:
+            explanation += f" Range: {self.ranges[key]}; likely value shown."
+        put_text(ws.cell(r, 5), explanation)
+        if name:
+            self.define(name, r)
+            base = key.rsplit(".", 1)[-1]
+            if base == "success_rate":
+                self.probabilities.append(f"B{r}")
+            elif base == "format_retry_rate":
+                self.retry_rates.append(f"B{r}")
+            elif base in SHARE_KEYS:
+                self.shares.append(f"B{r}")
+        self.row += 1
+
+    def derived(self, name: str, formula: Formula, unit: str, explanation: str) -> None:
+        ws, r = self.ws, self.row
+        put_text(ws.cell(r, 1), name)
+        put(ws.cell(r, 2), formula, NUMBER)
+        put_text(ws.cell(r, 3), unit)
+        put_text(ws.cell(r, 4), "(from period)")
+        put_text(ws.cell(r, 5), explanation)
+        self.define(name, r)
+        self.row += 1
+
+    def define(self, name: str, row: int) -> None:
+        assert name not in self.names, name
+        self.names.add(name)
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"Assumptions!$B${row}")
+
+    def fill(self, jobs: list[Job]) -> None:
+        w = self.w
+        self.section("Workload")
+        for key, unit in TOP_KEYS:
+            value = getattr(w, key)
+            named = key if key not in TEXT_KEYS or key == "period" else None
+            note = first_line(Workload.model_fields[key].description)
+            if key in ("tokenizer", "content"):
+                note += " Selects tokenizer ratios on Rates (not live)."
+            self.add(named, value, key, unit, note, COUNT if key == "seats" else None)
+        self.derived("months_per_period", Formula(f'IF(period="year",{num(MONTHS_PER_PERIOD["year"])},'
+                                                  f'{num(MONTHS_PER_PERIOD["month"])})'),
+                     "months", "Months in the period: fees quoted per month are multiplied by this.")
+        self.derived("hours_per_period", Formula(f'IF(period="year",{num(HOURS_PER_PERIOD["year"])},'
+                                                 f'{num(HOURS_PER_PERIOD["month"])})'),
+                     "hours", "Hours in the period: fees quoted per unit-hour are multiplied by this.")
+        self.section("Task: one attempt at one task")
+        for key in Task.model_fields:
+            self.task_or_human("task", key, getattr(w.task, key), Task)
+        self.section("People")
+        for key in Human.model_fields:
+            self.task_or_human("human", key, getattr(w.human, key), Human)
+        for n, job in enumerate(jobs, 1):
+            self.candidate(n, job)
+
+    def task_or_human(self, group: str, key: str, value: Any, model: type, n: int | None = None) -> None:
+        name = None if key in TEXT_KEYS else (key if n is None else f"{key}_{n}")
+        where = f"{group}.{key}" if n is None else f"candidates[{n - 1}].{group}.{key}"
+        note = first_line(model.model_fields[key].description)
+        if key in TEXT_KEYS:
+            note += " Selects the rate card (not live)."
+        fmt = USD if key in MONEY_KEYS else (COUNT if key == "max_attempts" else None)
+        self.add(name, value, where, UNITS.get(key, ""), note, fmt)
+
+    def candidate(self, n: int, job: Job) -> None:
+        c = job.candidate
+        at = f"candidates[{n - 1}]"
+        self.section(f"Candidate {n}: {c.name}")
+        fields = Candidate.model_fields
+        self.add(None, c.offer, f"{at}.offer", "vendor/offer", first_line(fields["offer"].description))
+        if c.label:
+            self.add(None, c.label, f"{at}.label", "", first_line(fields["label"].description))
+        self.add(f"success_rate_{n}", c.success_rate, f"{at}.success_rate", UNITS["success_rate"],
+                 first_line(fields["success_rate"].description))
+        if uses_assumed_share(job) or c.assumed_resolution_share:
+            self.add(f"assumed_resolution_share_{n}", c.assumed_resolution_share, f"{at}.assumed_resolution_share",
+                     UNITS["assumed_resolution_share"], first_line(fields["assumed_resolution_share"].description))
+        for key in ("term", "model"):
+            if getattr(c, key) is not None:
+                self.add(None, getattr(c, key), f"{at}.{key}", "",
+                         first_line(fields[key].description) + " Selects rates (not live).")
+        for key in ("seats", "units"):
+            if getattr(c, key) is not None:
+                self.add(f"{key}_{n}", getattr(c, key), f"{at}.{key}", UNITS[key], first_line(fields[key].description),
+                         COUNT)
+        for group, model, override in (("task", Task, c.task), ("human", Human, c.human)):
+            if override is None:
+                continue
+            for key, value in override.model_dump(exclude_none=True).items():
+                self.task_or_human(group, key, value, model, n)
+
+    def finish(self) -> None:
+        ws = self.ws
+        for cells, rule in ((self.shares, ("between", 0, 1)), (self.probabilities, ("between", "0.000000001", 1))):
+            if cells:
+                dv = DataValidation(type="decimal", operator=rule[0], formula1=str(rule[1]), formula2=str(rule[2]),
+                                    showErrorMessage=True, errorTitle="Out of range",
+                                    error="Expected a share between 0 and 1.")
+                for cell in cells:
+                    dv.add(cell)
+                ws.add_data_validation(dv)
+        if self.retry_rates:
+            dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="0.999999999",
+                                showErrorMessage=True, errorTitle="Out of range",
+                                error="format_retry_rate must be below 1: at 1 every call is repeated for ever.")
+            for cell in self.retry_rates:
+                dv.add(cell)
+            ws.add_data_validation(dv)
+        ws.freeze_panes = ws.cell(self.header_row + 1, 1)
+        fit_columns(ws, self.header_row, cap=110)
+        page_setup(ws, len(self.COLUMNS), self.row - 1, f"{self.header_row}:{self.header_row}")
+
+
+def uses_assumed_share(job: Job) -> bool:
+    offer = job.ref.offer
+    return isinstance(offer, CreditOffer) or (isinstance(offer, PerResolutionOffer)
+                                              and offer.counts == "confirmed_and_assumed")

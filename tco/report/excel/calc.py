@@ -1,0 +1,609 @@
+"""The Calc sheet: each candidate's figures as live formulas over Assumptions and Rates, rows by pricing scheme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tco.engine.compare import CandidateResult
+from tco.engine.job import Job
+from tco.engine.per_token import call_tokens, tokenizer_ratio
+from tco.models.catalog import OfferRef
+from tco.models.pricebook import (
+    CreditOffer,
+    PerConversationOffer,
+    PerResolutionOffer,
+    PerTokenOffer,
+    ProvisionedOffer,
+    RateCard,
+    SeatOffer,
+)
+from tco.report.excel.cells import (
+    BLOCK_FILL,
+    BOLD,
+    COUNT,
+    NOT_LIVE,
+    NOTE,
+    NUMBER,
+    SHARE,
+    TITLE,
+    USD,
+    USD_FINE,
+    USD_TASK,
+    Formula,
+    fit_columns,
+    header,
+    page_setup,
+    put,
+    put_text,
+)
+from tco.report.excel.rates import Rates
+
+KIND_NAMES = ("input", "cached_input", "cache_write", "output", "reasoning")
+
+
+@dataclass
+class Block:
+    """One candidate's figures on the Calc sheet: a row each, value in column C."""
+
+    ws: Worksheet
+    n: int
+    row: int
+    refs: dict[str, str] = field(default_factory=dict)
+
+    def add(self, label: str, value: Any, fmt: str | None, key: str | None = None, how: str = "",
+            unit: str = "") -> str:
+        ws, r = self.ws, self.row
+        put(ws.cell(r, 1), self.n)
+        put_text(ws.cell(r, 2), label)
+        put(ws.cell(r, 3), value, fmt)
+        put_text(ws.cell(r, 4), unit)
+        put_text(ws.cell(r, 5), key or "")
+        if how:
+            cell = put_text(ws.cell(r, 6), how)
+            if "not live" in how:
+                cell.font = NOTE
+        self.row += 1
+        ref = f"$C${r}"
+        if key:
+            self.refs[key] = ref
+        return ref
+
+
+class Formulas:
+    """Formulas for one candidate: effective inputs, token expressions, per-token call charges."""
+
+    def __init__(self, job: Job, result: CandidateResult, n: int, rates: Rates, block: Block):
+        self.job, self.result, self.n, self.rates, self.b = job, result, n, rates, block
+        c = job.candidate
+        self.overrides = set()
+        for group in (c.task, c.human):
+            if group is not None:
+                self.overrides |= set(group.model_dump(exclude_none=True))
+
+    def v(self, key: str) -> str:
+        """The defined name holding this candidate's value of a workload key."""
+        c = self.job.candidate
+        if key in self.overrides or (key in ("seats", "units") and getattr(c, key) is not None):
+            return f"{key}_{self.n}"
+        return key
+
+    @property
+    def s(self) -> str:
+        return f"success_rate_{self.n}"
+
+    @property
+    def a(self) -> str:
+        return f"assumed_resolution_share_{self.n}"
+
+    def calls_per_attempt(self) -> str:
+        return f"{self.v('calls')}/(1-{self.v('format_retry_rate')})"
+
+    def ratio(self, tokenizer: str) -> str:
+        ours = self.rates.tokenizer(self.job, tokenizer)
+        theirs = self.rates.tokenizer(self.job, self.job.workload.tokenizer)
+        return f"({ours}/{theirs})"
+
+    def tokens(self, ratio: str) -> dict[str, str]:
+        v = self.v
+        return {"I": f"{v('input_tokens')}*{ratio}", "h": v("cached_input_share"),
+                "W": f"{v('cache_write_tokens')}*{ratio}", "O": f"{v('output_tokens')}*{ratio}",
+                "R": f"{v('reasoning_tokens')}*{ratio}",
+                "size": f"(({v('input_tokens')}+{v('cache_write_tokens')})*{ratio})"}
+
+    # per-token rate cards, as tco/engine/per_token.py reads them
+    def card(self, ref: OfferRef, service: str, tier: int | None) -> tuple[RateCard, str] | None:
+        offer = ref.offer
+        assert isinstance(offer, PerTokenOffer)
+        card = offer.rate_card(service, tier)
+        if card is None:
+            return None
+        prefix = "" if tier is None else f"context_tiers[{tier}]."
+        return card, prefix + ("rates" if service == "standard" else f"service_tiers.{service}")
+
+    def card_refs(self, ref: OfferRef, card: RateCard, path: str) -> dict[str, str]:
+        """Cells of the rates each kind is billed at, with the engine's fallbacks for absent rates."""
+        unit = "USD per million tokens"
+        r = lambda name: self.rates.rate(ref, f"{path}.{name}", getattr(card, name), unit, USD_FINE)  # noqa: E731
+        ttl = self.job.task.cache_write_ttl
+        if ttl == "1h" and card.cache_write_1h_mtok is not None:
+            write = r("cache_write_1h_mtok")
+        elif card.cache_write_mtok is not None:
+            write = r("cache_write_mtok")
+        else:
+            write = r("input_mtok")
+        return {
+            "input": r("input_mtok"),
+            "cached_input": r("cached_input_mtok") if card.cached_input_mtok is not None else r("input_mtok"),
+            "cache_write": write,
+            "output": r("output_mtok"),
+            "reasoning": r("reasoning_mtok") if card.reasoning_mtok is not None else r("output_mtok"),
+        }
+
+    def card_charge(self, rates: dict[str, str], t: dict[str, str], share: str | None) -> dict[str, str]:
+        sh = f"*{share}" if share else ""
+        return {
+            "input": f"{t['I']}*(1-{t['h']}){sh}*{rates['input']}/1000000",
+            "cached_input": f"{t['I']}*{t['h']}{sh}*{rates['cached_input']}/1000000",
+            "cache_write": f"{t['W']}{sh}*{rates['cache_write']}/1000000",
+            "output": f"{t['O']}*{rates['output']}/1000000",
+            "reasoning": f"{t['R']}*{rates['reasoning']}/1000000",
+        }
+
+    def priced_call(self, ref: OfferRef, t: dict[str, str], service: str) -> tuple[dict[str, str], str] | None:
+        """One call's charge by kind on one service tier; the long-context tier is chosen as the engine did."""
+        offer = ref.offer
+        assert isinstance(offer, PerTokenOffer)
+        ratio, _ = tokenizer_ratio(self.job, offer.tokenizer)
+        size = call_tokens(self.job, ratio).prompt_size
+        crossed = [i for i, tier in enumerate(offer.context_tiers) if size > tier.above_input_tokens]
+        where = f"a call's input is {size:,.0f} tokens"
+        if not crossed:
+            card = self.card(ref, service, None)
+            if card is None:
+                return None
+            above = f"; tiers start above {offer.context_tiers[0].above_input_tokens:,}" if offer.context_tiers else ""
+            return self.card_charge(self.card_refs(ref, *card), t, None), f"{card[1]} ({where}{above})"
+        top = crossed[-1]
+        if offer.context_tiers[top].rule == "whole_request":
+            card = self.card(ref, service, top)
+            if card is None:
+                return None
+            return (self.card_charge(self.card_refs(ref, *card), t, None),
+                    f"{card[1]} (whole_request: {where}, above {offer.context_tiers[top].above_input_tokens:,})")
+        bounds = [0] + [offer.context_tiers[i].above_input_tokens for i in crossed]
+        base = self.card(ref, service, None)
+        if base is None:
+            return None
+        first = f"{bounds[1]}/{t['size']}"
+        total = self.card_charge(self.card_refs(ref, *base), t, first)
+        for band, i in enumerate(crossed, start=1):
+            card = self.card(ref, service, i)
+            if card is None:
+                return None
+            upper = f"({t['size']}-{bounds[band]})" if band == len(crossed) else f"{bounds[band + 1] - bounds[band]}"
+            part = self.card_charge(self.card_refs(ref, *card), t, f"{upper}/{t['size']}")
+            for k in ("input", "cached_input", "cache_write"):
+                total[k] += "+" + part[k]
+        return total, f"marginal bands: {base[1]} up to {bounds[1]:,}, then " + ", ".join(
+            f"context_tiers[{i}]" for i in crossed) + f" ({where})"
+
+    def call_charge(self, ref: OfferRef, ratio: str, batch: bool) -> tuple[dict[str, str], str]:
+        """Call charge by kind: the batch share at batch rates when the offer sells them, the rest at the
+        task's service tier (tco/engine/per_token.py call_charge)."""
+        t = self.tokens(ratio)
+        service = self.job.task.service_tier
+        direct = self.priced_call(ref, t, service)
+        assert direct is not None, "the engine accepted this service tier"
+        charges, note = direct
+        if not batch:
+            return charges, note
+        priced = self.priced_call(ref, t, "batch")
+        if priced is None:
+            return charges, note + "; the offer sells no batch rates here, so batch_share must stay 0"
+        batched, batch_note = priced
+        b = self.v("batch_share")
+        return ({k: f"(1-{b})*({charges[k]})+{b}*({batched[k]})" for k in charges},
+                note + f"; batch share at {batch_note.split(' (')[0]}")
+
+
+def scheme_rows(c: Formulas) -> dict[str, Any]:
+    """The scheme's own rows; returns cell refs or expressions for the common tail."""
+    offer = c.job.ref.offer
+    if isinstance(offer, PerTokenOffer):
+        return per_token_rows(c)
+    if isinstance(offer, PerResolutionOffer):
+        return per_resolution_rows(c)
+    if isinstance(offer, PerConversationOffer):
+        return per_conversation_rows(c)
+    if isinstance(offer, SeatOffer):
+        return seat_rows(c)
+    if isinstance(offer, CreditOffer):
+        return credit_rows(c)
+    if isinstance(offer, ProvisionedOffer):
+        return provisioned_rows(c)
+    raise AssertionError(offer.scheme)
+
+
+TIER_NOTE = "rate card chosen by tco for the workload as given: tier selection is not live"
+
+
+def per_token_rows(c: Formulas) -> dict[str, Any]:
+    b, job, ref = c.b, c.job, c.job.ref
+    offer = ref.offer
+    assert isinstance(offer, PerTokenOffer)
+    c.rates.text(ref, "tokenizer", offer.tokenizer)
+    ratio = b.add("Tokenizer ratio", Formula(f"{c.rates.tokenizer(job, offer.tokenizer)}/"
+                                             f"{c.rates.tokenizer(job, job.workload.tokenizer)}"),
+                  NUMBER, "breakdown.tokenizer_ratio", f"tokens in {offer.tokenizer} per token in "
+                  f"{job.workload.tokenizer} (Rates)", "ratio")
+    charges, note = c.call_charge(ref, ratio, batch=True)
+    b.add("Rate card", note, None, None, TIER_NOTE)
+    for kind in KIND_NAMES:
+        b.add(f"Call charge: {kind.replace('_', ' ')}", Formula(charges[kind]), USD_FINE,
+              f"breakdown.call_charge_by_kind.{kind}", "tokens × ratio × rate / 1,000,000", "USD per call")
+    first = b.refs["breakdown.call_charge_by_kind.input"]
+    last = b.refs["breakdown.call_charge_by_kind.reasoning"]
+    call = b.add("Call charge", Formula(f"SUM({first}:{last})"), USD_FINE, "breakdown.call_charge", "", "USD per call")
+    n = b.add("Calls per attempt", Formula(c.calls_per_attempt()), NUMBER, "breakdown.calls_per_attempt",
+              "calls / (1 − format_retry_rate)", "calls")
+    A = b.add("Attempt charge A", Formula(f"{n}*{call}"), USD_FINE, "breakdown.attempt_charge", "", "USD per attempt")
+    E, S = b.refs["breakdown.expected_attempts"], b.refs["breakdown.task_success_rate"]
+    return {"period_cost": f"tasks*{A}*{E}", "period_how": "tasks × A × E", "fixed": "0",
+            "failure": f"tasks*{A}*({E}-{S})", "failure_how": "tasks × A × (E − S)", "bearer": "customer"}
+
+
+def per_resolution_rows(c: Formulas) -> dict[str, Any]:
+    b, ref = c.b, c.job.ref
+    offer = ref.offer
+    assert isinstance(offer, PerResolutionOffer)
+    S, E = b.refs["breakdown.task_success_rate"], b.refs["breakdown.expected_attempts"]
+    c.rates.text(ref, "counts", offer.counts)
+    fee = c.rates.rate(ref, "per_resolution", offer.per_resolution, "USD per resolution", USD_TASK)
+    inc = c.rates.rate(ref, "included_resolutions_month", offer.included_resolutions_month, "resolutions per month", COUNT)
+    plat = c.rates.rate(ref, "platform_fee_month", offer.platform_fee_month, "USD per month", USD)
+    if offer.counts == "confirmed_and_assumed":
+        assumed = b.add("Assumed resolutions per task", Formula(f"(1-{S})*{c.a}"), NUMBER,
+                        "breakdown.assumed_resolutions_per_task", "(1 − S) × assumed_resolution_share", "per task")
+    else:
+        assumed = b.add("Assumed resolutions per task", 0, NUMBER, "breakdown.assumed_resolutions_per_task",
+                        "the vendor bills confirmed resolutions only", "per task")
+    per_task = b.add("Billed resolutions per task", Formula(f"{S}+{assumed}"), NUMBER,
+                     "breakdown.billed_resolutions_per_task", "S + assumed", "per task")
+    billed = b.add("Billed resolutions", Formula(f"tasks*{per_task}"), NUMBER, "breakdown.billed_resolutions", "",
+                   "per period")
+    included = b.add("Included resolutions", Formula(f"{inc}*months_per_period"), NUMBER,
+                     "breakdown.included_resolutions", "", "per period")
+    billable = b.add("Billable resolutions", Formula(f"MAX({billed}-{included},0)"), NUMBER,
+                     "breakdown.billable_resolutions", "MAX(0, billed − included)", "per period")
+    fees = b.add("Resolution fees", Formula(f"{billable}*{fee}"), USD, "breakdown.resolution_fees", "", "USD per period")
+    fixed = b.add("Platform fees", Formula(f"{plat}*months_per_period"), USD, "breakdown.platform_fees", "",
+                  "USD per period")
+    paid = f"IF({billed}<>0,{billable}/{billed},0)"
+    return {"period_cost": f"{fixed}+{fees}", "period_how": "platform fees + resolution fees", "fixed": fixed,
+            "failure": f"tasks*{assumed}*{fee}*{paid}+{fixed}*({E}-{S})/{E}",
+            "failure_how": "tasks × assumed × fee × billable share + fixed × (E − S)/E",
+            "bearer": Formula(f'IF({assumed}<>0,"shared","vendor")')}
+
+
+def per_conversation_rows(c: Formulas) -> dict[str, Any]:
+    b, ref = c.b, c.job.ref
+    offer = ref.offer
+    assert isinstance(offer, PerConversationOffer)
+    S, E = b.refs["breakdown.task_success_rate"], b.refs["breakdown.expected_attempts"]
+    fee = c.rates.rate(ref, "per_conversation", offer.per_conversation, "USD per conversation", USD_TASK)
+    act = c.rates.rate(ref, "per_action", offer.per_action, "USD per action", USD_TASK)
+    inc = c.rates.rate(ref, "included_conversations_month", offer.included_conversations_month,
+                       "conversations per month", COUNT)
+    plat = c.rates.rate(ref, "platform_fee_month", offer.platform_fee_month, "USD per month", USD)
+    billable = b.add("Billable conversations", Formula(f"MAX(tasks-{inc}*months_per_period,0)"), NUMBER,
+                     "breakdown.billable_conversations", "MAX(0, tasks − included)", "per period")
+    conv = b.add("Conversation fees", Formula(f"{billable}*{fee}"), USD, "breakdown.conversation_fees", "",
+                 "USD per period")
+    actions = b.add("Action fees", Formula(f"tasks*{E}*{c.v('actions')}*{act}"), USD, "breakdown.action_fees",
+                    "tasks × E × actions × per_action", "USD per period")
+    fixed = b.add("Platform fees", Formula(f"{plat}*months_per_period"), USD, "breakdown.platform_fees", "",
+                  "USD per period")
+    share = f"({E}-{S})/{E}"
+    return {"period_cost": f"{fixed}+{conv}+{actions}", "period_how": "platform + conversation + action fees",
+            "fixed": fixed, "failure": f"{conv}*(1-{S})+{actions}*{share}+{fixed}*{share}",
+            "failure_how": "conversations × (1 − S) + (actions + fixed) × (E − S)/E", "bearer": "customer"}
+
+
+def api_usd_rows(c: Formulas) -> str:
+    """One attempt's cost at the candidate model's standard API rates (tco/engine/usage.py), no batch."""
+    b, job = c.b, c.job
+    ref = job.selection.find(job.candidate.model or "")
+    assert ref is not None and isinstance(ref.offer, PerTokenOffer)
+    b.add("Model", job.candidate.model or "", None, "breakdown.model", "whose API rates usage is priced at (not live)")
+    c.rates.text(ref, "tokenizer", ref.offer.tokenizer)
+    charges, note = c.call_charge(ref, c.ratio(ref.offer.tokenizer), batch=False)
+    b.add("Rate card", note, None, None, TIER_NOTE)
+    n = b.add("Calls per attempt", Formula(c.calls_per_attempt()), NUMBER, "breakdown.calls_per_attempt",
+              "calls / (1 − format_retry_rate)", "calls")
+    call = "+".join(f"({charges[k]})" for k in KIND_NAMES)
+    return b.add("API-rate cost per attempt", Formula(f"{n}*({call})"), USD_FINE, "breakdown.api_usd_per_attempt",
+                 "calls per attempt × call charge at the model's standard rates", "USD per attempt")
+
+
+def seat_rows(c: Formulas) -> dict[str, Any]:
+    b, job, ref = c.b, c.job, c.job.ref
+    offer = ref.offer
+    assert isinstance(offer, SeatOffer)
+    E = b.refs["breakdown.expected_attempts"]
+    term = job.candidate.term or next(iter(offer.seat_month))
+    b.add("Term", term, None, "breakdown.term", "commitment term (not live)")
+    price = c.rates.rate(ref, f"seat_month.{term}", offer.seat_month[term], "USD per seat per month", USD)
+    minimum = c.rates.rate(ref, "min_seats", offer.min_seats, "seats", COUNT)
+    seats = b.add("Seats billed", Formula(f"MAX({c.v('seats')},{minimum})"), COUNT, "breakdown.seats_billed",
+                  "MAX(seats, min_seats)", "seats")
+    fixed = b.add("Seat fees", Formula(f"{seats}*{price}*months_per_period"), USD, "breakdown.seat_fees", "",
+                  "USD per period")
+    overage = "0"
+    if offer.allowance is not None:
+        allowance = offer.allowance
+        b.add("Allowance unit", allowance.unit, None, "breakdown.allowance_unit", "")
+        if allowance.unit == "request":
+            requests = b.add("Requests per attempt", Formula(c.v("requests")), NUMBER, "breakdown.requests_per_attempt",
+                             "", "requests")
+            if offer.model_multipliers:
+                model = job.candidate.model or ""
+                b.add("Model", model, None, "breakdown.model", "whose multiplier applies (not live)")
+                m = c.rates.rate(ref, f"model_multipliers.{model}", offer.model_multipliers[model], "requests per request")
+                mult = b.add("Model multiplier", Formula(m), NUMBER, "breakdown.model_multiplier", "", "× requests")
+                per_attempt = f"{requests}*{mult}"
+            else:
+                per_attempt = requests
+            how = "requests × model multiplier" if offer.model_multipliers else "requests"
+        else:
+            usd = api_usd_rows(c)
+            per_attempt, how = usd, "API-rate cost per attempt"
+            if allowance.unit == "credit":
+                per_credit = c.rates.rate(ref, "allowance.usd_per_credit", allowance.usd_per_credit, "USD per credit",
+                                          USD_FINE)
+                per_attempt, how = f"{usd}/{per_credit}", "API-rate cost / usd_per_credit"
+        unit = f"{allowance.unit}s"
+        per = b.add("Usage per attempt", Formula(per_attempt), NUMBER, "breakdown.usage_per_attempt", how,
+                    f"{unit} per attempt")
+        used = b.add("Usage", Formula(f"tasks*{E}*{per}"), NUMBER, "breakdown.usage", "tasks × E × usage per attempt",
+                     f"{unit} per period")
+        allow = c.rates.rate(ref, "allowance.per_seat_month", allowance.per_seat_month, f"{unit} per seat per month")
+        included = b.add("Included", Formula(f"{seats}*{allow}*months_per_period"), NUMBER, "breakdown.included",
+                         "seats billed × allowance per seat × months", f"{unit} per period")
+        excess = b.add("Excess", Formula(f"MAX({used}-{included},0)"), NUMBER, "breakdown.excess",
+                       "MAX(0, usage − included)", f"{unit} per period")
+        if offer.overage_per_unit is None:
+            overage = b.add("Overage", 0, USD, "breakdown.overage",
+                            "the plan sells no overage: excess work cannot be done on this plan", "USD per period")
+        else:
+            price_over = c.rates.rate(ref, "overage_per_unit", offer.overage_per_unit, f"USD per {allowance.unit}",
+                                      USD_FINE)
+            overage = b.add("Overage", Formula(f"{excess}*{price_over}"), USD, "breakdown.overage",
+                            "excess × overage_per_unit", "USD per period")
+    return {"period_cost": f"{fixed}+{overage}", "period_how": "seat fees + overage", "fixed": fixed,
+            "failure_share": True, "bearer": "customer", "unmetered": offer.allowance is None}
+
+
+def credit_rows(c: Formulas) -> dict[str, Any]:
+    b, ref = c.b, c.job.ref
+    offer = ref.offer
+    assert isinstance(offer, CreditOffer)
+    S, E = b.refs["breakdown.task_success_rate"], b.refs["breakdown.expected_attempts"]
+    per = offer.credits_per
+    rate = lambda unit: c.rates.rate(ref, f"credits_per.{unit}", per[unit], f"credits per {unit}")  # noqa: E731
+    parts, hows = [], []
+    if "request" in per:
+        parts.append(f"{c.v('requests')}*{rate('request')}")
+        hows.append("requests × credits per request")
+    if "action" in per:
+        actions = c.v("actions")
+        if offer.action_token_limit is None:
+            value, how = Formula(actions), "actions"
+        else:
+            limit = c.rates.rate(ref, "action_token_limit", offer.action_token_limit, "tokens per action", COUNT)
+            v = c.v
+            tokens = (f"({c.calls_per_attempt()})*({v('input_tokens')}+{v('cache_write_tokens')}+"
+                      f"{v('output_tokens')}+{v('reasoning_tokens')})")
+            value = Formula(f"IF({actions}=0,{actions},{actions}*MAX(1,CEILING(ROUND({tokens}/{actions}/{limit},9),1)))")
+            how = "actions × MAX(1, CEILING(tokens per action / action_token_limit)); tokens as measured (no ratio)"
+        acts = b.add("Actions per attempt", value, NUMBER, "breakdown.actions_per_attempt", how, "actions")
+        parts.append(f"{acts}*{rate('action')}")
+        hows.append("actions × credits per action")
+    if "api_usd" in per:
+        usd = api_usd_rows(c)
+        parts.append(f"{usd}*{rate('api_usd')}")
+        hows.append("API-rate USD × credits per USD")
+    cpa = b.add("Credits per attempt", Formula("+".join(parts) or "0"), NUMBER, "breakdown.credits_per_attempt",
+                " + ".join(hows), "credits")
+    conversation = rate("conversation") if "conversation" in per else "0"
+    resolution = rate("resolution") if "resolution" in per else "0"
+    a = c.a
+    cpt = b.add("Credits per task", Formula(f"{E}*{cpa}+{conversation}+{resolution}*({S}+(1-{S})*{a})"), NUMBER,
+                "breakdown.credits_per_task",
+                "E × per attempt + per conversation + per resolution × (S + (1 − S) × assumed share)", "credits")
+    credits = b.add("Credits", Formula(f"tasks*{cpt}"), NUMBER, "breakdown.credits", "", "credits per period")
+    inc = c.rates.rate(ref, "included_credits_month", offer.included_credits_month, "credits per month", COUNT)
+    included = b.add("Included credits", Formula(f"{inc}*months_per_period"), NUMBER, "breakdown.included_credits",
+                     "", "credits per period")
+    billable = b.add("Billable credits", Formula(f"MAX({credits}-{included},0)"), NUMBER,
+                     "breakdown.billable_credits", "MAX(0, credits − included)", "credits per period")
+    options: list[tuple[str, str]] = []  # (cost expression, purchase text expression), in the engine's order
+    if offer.price_per_credit is not None:
+        ppc = c.rates.rate(ref, "price_per_credit", offer.price_per_credit, "USD per credit", USD_FINE)
+        options.append((f"{billable}*{ppc}", '"pay-as-you-go"'))
+    for i, pack in enumerate(offer.packs):
+        size = c.rates.rate(ref, f"packs[{i}].credits", pack.credits, "credits", COUNT)
+        price = c.rates.rate(ref, f"packs[{i}].price", pack.price, "USD per pack", USD)
+        count = f"CEILING(ROUND({billable}/{size},9),1)"
+        options.append((f"{count}*{price}", f'{count}&" × pack of {pack.credits:,}"'))
+    cost = options[0][0] if len(options) == 1 else f"MIN({','.join(o[0] for o in options)})"
+    spend = b.add("Credit spend", Formula(cost), USD, "breakdown.credit_spend",
+                  "the cheapest of pay-as-you-go and whole packs (CEILING)", "USD per period")
+    text = options[-1][1]
+    for option_cost, option_text in reversed(options[:-1]):
+        text = f"IF({option_cost}={spend},{option_text},{text})"
+    b.add("Purchase", Formula(text), None, "breakdown.purchase", "the first cheapest option, as tco picks it")
+    plat = c.rates.rate(ref, "platform_fee_month", offer.platform_fee_month, "USD per month", USD)
+    fixed = b.add("Platform fees", Formula(f"{plat}*months_per_period"), USD, "breakdown.platform_fees", "",
+                  "USD per period")
+    failed = f"(tasks*({E}-{S})*{cpa}+tasks*(1-{S})*{conversation}+tasks*{resolution}*(1-{S})*{a})"
+    return {"period_cost": f"{fixed}+{spend}", "period_how": "platform fees + credit spend", "fixed": fixed,
+            "failure": f"IF({credits}<>0,{spend}*{failed}/{credits},0)+{fixed}*({E}-{S})/{E}",
+            "failure_how": "credit spend × failed credits / credits + fixed × (E − S)/E; failed credits = "
+                           "tasks × ((E − S) × per attempt + (1 − S) × per conversation + per resolution × assumed)",
+            "bearer": Formula(f'IF(OR({cpa}<>0,{conversation}<>0),"customer",IF({failed}<>0,"shared","vendor"))')}
+
+
+def provisioned_rows(c: Formulas) -> dict[str, Any]:
+    b, job, ref = c.b, c.job, c.job.ref
+    offer = ref.offer
+    assert isinstance(offer, ProvisionedOffer)
+    E = b.refs["breakdown.expected_attempts"]
+    term = job.candidate.term or next(iter(offer.terms))
+    b.add("Term", term, None, "breakdown.term", "commitment term (not live)")
+    c.rates.text(ref, "tokenizer", offer.tokenizer)
+    w = offer.throughput.weights
+    wr = lambda name, value: c.rates.rate(ref, f"throughput.weights.{name}", value, "weight")  # noqa: E731
+    w_in, w_cached, w_out = wr("input", w.input), wr("cached_input", w.cached_input), wr("output", w.output)
+    w_reason = wr("reasoning", w.reasoning) if w.reasoning is not None else w_out
+    t = c.tokens(c.ratio(offer.tokenizer))
+    per_call = (f"{t['I']}*(1-{t['h']})*{w_in}+{t['I']}*{t['h']}*{w_cached}+{t['W']}*{w_in}+{t['O']}*{w_out}"
+                f"+{t['R']}*{w_reason}")
+    wtpa = b.add("Weighted tokens per attempt", Formula(f"({c.calls_per_attempt()})*({per_call})"), NUMBER,
+                 "breakdown.weighted_tokens_per_attempt", "calls per attempt × tokens × ratio × weights", "tokens")
+    avg = b.add("Average tokens per minute", Formula(f"tasks*{E}*{wtpa}/(working_hours*60)"), NUMBER,
+                "breakdown.average_tokens_per_minute", "tasks × E × weighted tokens / (working_hours × 60)", "tokens/min")
+    peak = b.add("Peak tokens per minute", Formula(f"{avg}*peak_factor"), NUMBER, "breakdown.peak_tokens_per_minute",
+                 "average × peak_factor", "tokens/min")
+    tpm = c.rates.rate(ref, "throughput.tokens_per_minute_per_unit", offer.throughput.tokens_per_minute_per_unit,
+                       "weighted tokens per minute per unit", COUNT)
+    if job.candidate.units is not None:
+        units = b.add("Units", Formula(c.v("units")), COUNT, "breakdown.units", "as bought (candidate's units)", "units")
+    else:
+        lo = c.rates.rate(ref, "min_units", offer.min_units, "units", COUNT)
+        inc = c.rates.rate(ref, "unit_increment", offer.unit_increment, "units", COUNT)
+        needed = f"CEILING(ROUND({peak}/{tpm},9),1)"
+        units = b.add("Units", Formula(f"IF({needed}<={lo},{lo},{lo}+CEILING(ROUND(({needed}-{lo})/{inc},9),1)*{inc})"),
+                      COUNT, "breakdown.units", "the fewest sold (min_units, then increments) that carry the peak",
+                      "units")
+    cap = b.add("Capacity", Formula(f"{units}*{tpm}"), NUMBER, "breakdown.capacity_tokens_per_minute", "",
+                "tokens/min")
+    price = offer.terms[term]
+    if price.unit_hour is not None:
+        p = c.rates.rate(ref, f"terms.{term}.unit_hour", price.unit_hour, "USD per unit-hour", USD)
+        unit_cost, how = f"{p}*hours_per_period", "unit_hour × hours"
+    else:
+        p = c.rates.rate(ref, f"terms.{term}.unit_month", price.unit_month, "USD per unit-month", USD)
+        unit_cost, how = f"{p}*months_per_period", "unit_month × months"
+    per_unit = b.add("Unit cost per period", Formula(unit_cost), USD, "breakdown.unit_cost_per_period", how,
+                     "USD per unit")
+    fixed = b.add("Capacity fees", Formula(f"{units}*{per_unit}"), USD, "breakdown.capacity_fees", "",
+                  "USD per period")
+    low = f"MAX(2*{avg}-{peak},0)"
+    span = f"IF({low}>0,1,2*{avg}/{peak})"
+    share = b.add("Spill share", Formula(
+        f"IF(OR({avg}=0,{cap}>={peak}),0,IF({cap}<={low},({avg}-{cap})/{avg},"
+        f"({peak}-{cap})*({span}*({peak}-{cap})/({peak}-{low}))/2/{avg}))"), SHARE, "breakdown.spill_share",
+        "demand above capacity, load falling evenly from the peak (tco/engine/provisioned.py spill_share)", "share")
+    b.add("Utilisation", Formula(f"{avg}*(1-{share})/{cap}"), SHARE, "breakdown.utilisation",
+          "average × (1 − spill share) / capacity", "share")
+    period, how = fixed, "capacity fees"
+    spill = job.selection.find(offer.spillover_offer)
+    spills_now = bool(c.result.breakdown.get("spill_share"))
+    if spill is not None and isinstance(spill.offer, PerTokenOffer) and (spills_now or job.candidate.units is not None):
+        b.add("Spill-over offer", offer.spillover_offer, None, "breakdown.spillover_offer",
+              "serves demand above capacity (not live)")
+        c.rates.text(spill, "tokenizer", spill.offer.tokenizer)
+        charges, note = c.call_charge(spill, c.ratio(spill.offer.tokenizer), batch=False)  # overflow is real-time
+        b.add("Spill-over rate card", note, None, None, TIER_NOTE)
+        call = "+".join(f"({charges[k]})" for k in KIND_NAMES)
+        cost = b.add("Spill-over cost", Formula(f"tasks*{E}*({c.calls_per_attempt()})*({call})*{share}"), USD,
+                     "breakdown.spillover_cost", "tasks × E × spill-over attempt charge × spill share",
+                     "USD per period")
+        period, how = f"{fixed}+{cost}", "capacity fees + spill-over cost"
+    elif job.candidate.units is not None:
+        b.add("Spill-over", f"{offer.spillover_offer} is not a per_token offer in force: spill-over not costed", None,
+              None, "not live")
+    return {"period_cost": period, "period_how": how, "fixed": fixed, "failure_share": True, "bearer": "customer"}
+
+
+class Calc:
+    """Each candidate's figures as live formulas over Assumptions and Rates."""
+
+    COLUMNS = ["No.", "Figure", "Value", "Unit", "JSON field", "How"]
+
+    def __init__(self, wb: Workbook, rates: Rates):
+        self.ws = wb.create_sheet("Calc")
+        self.rates = rates
+        put_text(self.ws.cell(1, 1), "Calc: each candidate's figures as formulas over Assumptions and Rates").font = TITLE
+        put_text(self.ws.cell(2, 1), "Column C holds live formulas; 'JSON field' names the same figure in "
+                                     "`tco compare --format json`. Rows marked not live hold tco's own value.").font = NOTE
+        self.header_row = 4
+        header(self.ws, self.header_row, self.COLUMNS)
+        self.row = self.header_row + 1
+        self.blocks: dict[int, Block] = {}
+
+    def candidate(self, n: int, job: Job, result: CandidateResult) -> Block:
+        ws = self.ws
+        self.row += 1
+        for col in range(1, len(self.COLUMNS) + 1):
+            ws.cell(self.row, col).fill = BLOCK_FILL
+        put(ws.cell(self.row, 1), n).font = BOLD
+        put_text(ws.cell(self.row, 2), f"{job.candidate.name} — {job.ref.id} ({job.ref.offer.scheme})").font = BOLD
+        block = Block(ws, n, self.row + 1)
+        self.blocks[n] = block
+        c = Formulas(job, result, n, self.rates, block)
+        T = c.v("max_attempts")
+        block.add("Success rate per attempt s", Formula(c.s), SHARE, "success_rate", f"input {c.s} (Assumptions)",
+                  "share")
+        S = block.add("Task success S", Formula(f"1-(1-{c.s})^{T}"), SHARE, "breakdown.task_success_rate",
+                      "1 − (1 − s)^max_attempts", "share")
+        E = block.add("Expected attempts E", Formula(f"{S}/{c.s}"), NUMBER, "breakdown.expected_attempts", "S / s",
+                      "attempts")
+        tail = scheme_rows(c)
+        period = block.add("Period cost", Formula(tail["period_cost"]), USD, "period_cost", tail["period_how"],
+                           "USD per period")
+        per_task = block.add("Per task cost", Formula(f"{period}/tasks"), USD_TASK, "per_task_cost",
+                             "period cost / tasks", "USD per task")
+        block.add("Success-adjusted cost", Formula(f"{per_task}/{S}"), USD_TASK, "success_adjusted_cost",
+                  "per task cost / S", "USD per task done by AI")
+        H, rev, tm, fc = c.v("hourly_cost"), c.v("review_minutes"), c.v("task_minutes"), c.v("failure_cost")
+        base = block.add("Human baseline", Formula(f"{H}*{tm}/60"), USD_TASK, "human_baseline",
+                         "hourly_cost × task_minutes / 60", "USD per task")
+        cpct = block.add("Cost per completed task", Formula(f"{per_task}+{E}*{H}*{rev}/60+(1-{S})*({base}+{fc})"),
+                         USD_TASK, "cost_per_completed_task",
+                         "per task + E × H × review/60 + (1 − S) × (baseline + failure_cost)", "USD per task")
+        be = result.break_even_success_rate
+        block.add("Break-even success rate", be if be is not None else "never", SHARE, "break_even_success_rate",
+                  f"{NOT_LIVE}: solved numerically for the workload as exported", "share")
+        block.add("Period TCO", Formula(f"tasks*{cpct}"), USD, "period_tco", "tasks × cost per completed task",
+                  "USD per period")
+        fixed = block.add("Fixed commitment", Formula(tail["fixed"]), USD, "risk.fixed_commitment",
+                          "owed whatever the volume", "USD per period")
+        block.add("Variable spend", Formula(f"{period}-{fixed}"), USD, "risk.variable_spend", "period cost − fixed",
+                  "USD per period")
+        if tail.get("failure_share"):
+            failure, how = f"{period}*({E}-{S})/{E}", "period cost × (E − S)/E"
+        else:
+            failure, how = tail["failure"], tail["failure_how"]
+        block.add("Customer failure spend", Formula(failure), USD, "risk.customer_failure_spend", how,
+                  "USD per period")
+        block.add("Failure paid by", tail["bearer"], None, "risk.failure_bearer", "")
+        if tail.get("unmetered"):
+            block.add("Volume risk", "vendor", None, "risk.volume_bearer", "a flat fee covers unbounded use")
+        else:
+            block.add("Volume risk", Formula(f'IF(AND({period}<>0,{fixed}*2>{period}),"customer","shared")'), None,
+                      "risk.volume_bearer", "customer when fixed commitment is over half the bill, else shared")
+        for warning in result.warnings:
+            block.add("Warning", warning, None, None, "from tco, as exported")
+        self.row = block.row
+        return block
+
+    def finish(self) -> None:
+        ws = self.ws
+        ws.freeze_panes = ws.cell(self.header_row + 1, 1)
+        fit_columns(ws, self.header_row, {"C": 18}, cap=120)
+        page_setup(ws, len(self.COLUMNS), self.row - 1, f"{self.header_row}:{self.header_row}")

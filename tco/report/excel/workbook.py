@@ -1,0 +1,74 @@
+"""The workbook: its sheets built in order, and its document properties."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
+
+from tco import __version__
+from tco.engine.compare import CandidateResult, Comparison, ranked_by
+from tco.engine.job import Job
+from tco.files.workloads import WorkloadFile
+from tco.report.document import document
+from tco.report.excel.assumptions import Assumptions
+from tco.report.excel.calc import Calc
+from tco.report.excel.cells import clean
+from tco.report.excel.rates import Rates, Tokenizers
+from tco.report.excel.simulation import simulation
+from tco.report.excel.summary import summary
+
+if TYPE_CHECKING:
+    from tco.engine.simulate import Simulation
+
+
+def results_by_candidate(comparison: Comparison) -> list[CandidateResult]:
+    """The engine's result for each candidate, in workload order."""
+    return sorted(comparison.results, key=lambda r: r.index)
+
+
+def build(comparison: Comparison, source: WorkloadFile, tokenizers: Tokenizers | None = None,
+          sim: Simulation | None = None) -> bytes:
+    """The comparison as an .xlsx workbook (bytes), with live formulas over editable inputs; with `sim`, a
+    Simulation sheet of its figures as computed."""
+    w, selection = comparison.workload, comparison.selection
+    doc = document(comparison, source, sim)
+    jobs = [Job.of(w, i, selection) for i in range(len(w.candidates))]
+    results = results_by_candidate(comparison)
+    wb = Workbook()
+    summary_ws = wb.active
+    summary_ws.title = "Summary"
+    if sim is not None:
+        simulation(wb.create_sheet("Simulation"), doc, sim, ranked_by(comparison.results, "cost_per_completed_task"))
+    assumptions = Assumptions(wb, w, {i.key: i.range.describe() for i in comparison.inputs})
+    assumptions.fill(jobs)
+    rates = Rates(wb, tokenizers or Tokenizers())
+    calc = Calc(wb, rates)
+    for n, (job, result) in enumerate(zip(jobs, results, strict=True), 1):
+        calc.candidate(n, job, result)
+    index = {id(r): n for n, r in enumerate(results, 1)}
+    order = [index[id(r)] for r in ranked_by(results, "cost_per_completed_task")]
+    summary(summary_ws, doc, order, jobs, results, calc.blocks)
+    assumptions.finish()
+    rates.finish()
+    calc.finish()
+    properties(wb, doc)
+    wb.calculation.fullCalcOnLoad = True
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def properties(wb: Workbook, doc: dict[str, Any]) -> None:
+    name = clean(doc["workload"]["name"])
+    p = wb.properties
+    p.title = f"tco: {name}"[:255]
+    p.subject = name[:255]
+    p.creator = f"tco {__version__}"
+    p.description = f"Cost per completed task; prices as of {doc['as_of']}; tco {__version__}."
+    p.keywords = f"tco; as_of {doc['as_of']}"
+    for key, value in (("workload", name), ("as_of", doc["as_of"]), ("tco_version", __version__),
+                       ("workload_sha256", doc["workload"]["sha256"])):
+        wb.custom_doc_props.append(StringProperty(name=key, value=value[:255]))
