@@ -85,6 +85,10 @@ def per_task_cost(bill: Bill, job: Job) -> Decimal:
     return bill.period_cost / job.tasks
 
 
+FIGURES = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
+"""What `figures` returns: the costs simulation, sensitivity and break-even vary."""
+
+
 def figures(job: Job) -> dict[str, Any]:
     """The figures simulation, sensitivity and break-even vary, for one job: Decimals, or draws alike."""
     bill = charge(job)

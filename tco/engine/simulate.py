@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from tco.engine.compare import Comparison, figures
+from tco.engine.compare import FIGURES, Comparison, figures
 from tco.engine.draws import Draws, of
 from tco.engine.inputs import Input, Path, with_values
 from tco.engine.job import Job
@@ -25,7 +25,6 @@ from tco.errors import TcoError, dotted
 from tco.models.catalog import Selection
 from tco.models.workload import Workload
 
-METRICS = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
 PERCENTILES = (5, 50, 95)
 BINS = 20
 CHUNK = 100_000
@@ -103,7 +102,7 @@ def _exact(draw: Any, integer: bool) -> Any:
 def costed(workload: Workload, values: Mapping[Path, Draws], index: int, selection: Selection, n: int,
            progress: Callable[[], None] | None = None) -> dict[str, np.ndarray]:
     """One candidate's figures over all draws, costed CHUNK draws at a time to bound memory."""
-    out = {metric: np.empty(n) for metric in METRICS}
+    out = {metric: np.empty(n) for metric in FIGURES}
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
         chunk = with_values(workload, {path: v[start:stop] for path, v in values.items()})
@@ -157,7 +156,7 @@ def simulate(workload: Workload, comparison: Comparison, n: int, seed: int, prog
                 continue
             cpct.append(figure["cost_per_completed_task"])
             spreads[r.candidate] = {metric: Spread(*(exact_figure(r.index, d, metric) for d in percentile_draws(figure[metric])))
-                                    for metric in METRICS}
+                                    for metric in FIGURES}
     if problems:
         raise TcoError(problems)
     costs = np.stack(cpct)

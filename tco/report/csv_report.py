@@ -6,14 +6,14 @@ import csv
 import io
 from typing import Any
 
+from tco.engine.compare import FIGURES
 from tco.report.text import cell_text
 
 COLUMNS = ("rank", "candidate", "offer", "scheme", "success_rate", "per_task_cost", "success_adjusted_cost",
            "cost_per_completed_task", "human_baseline", "break_even_success_rate", "period_cost", "period_tco",
            "fixed_commitment", "variable_spend", "customer_failure_spend", "failure_bearer", "volume_bearer",
            "pricebook_version")
-SIMULATED = tuple(f"{m}_{p}" for m in ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
-                  for p in ("p5", "p50", "p95")) + ("probability_cheapest", "p95_over_p50")
+SIMULATED = tuple(f"{m}_{p}" for m in FIGURES for p in ("p5", "p50", "p95")) + ("probability_cheapest", "p95_over_p50")
 TEXT = {"candidate", "offer"}
 
 

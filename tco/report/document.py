@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tco import __version__
-from tco.engine.compare import CandidateResult, Comparison, verdict
+from tco.engine.compare import FIGURES, CandidateResult, Comparison, verdict
 from tco.engine.inputs import Input
 from tco.files.workloads import WorkloadFile
 
@@ -57,7 +57,7 @@ def result(r: CandidateResult, spread: CandidateSpread | None = None) -> dict[st
     }
     if spread is not None:
         out["simulation"] = {
-            **{k: plain(getattr(spread, k)) for k in ("success_adjusted_cost", "cost_per_completed_task", "period_cost")},
+            **{k: plain(getattr(spread, k)) for k in FIGURES},
             "probability_cheapest": plain(spread.probability_cheapest),
         }
         out["risk"] |= {"period_cost_p50": plain(spread.period_cost.p50), "period_cost_p95": plain(spread.period_cost.p95),
@@ -65,9 +65,9 @@ def result(r: CandidateResult, spread: CandidateSpread | None = None) -> dict[st
     return out
 
 
-def range_input(i: Input, comparison: Comparison) -> dict[str, Any]:
-    """One range of the workload: where it is, what it is, and the values tco uses for it."""
-    low, high = i.range.low_high()
+def range_input(i: Input, comparison: Comparison, ends: tuple[Any, Any] | None = None) -> dict[str, Any]:
+    """One range of the workload: where it is, what it is, and the values tco uses for it (`ends`: its low and high, if known)."""
+    low, high = ends or i.range.low_high()
     return {
         "input": i.key,
         "candidate": None if i.candidate is None else comparison.workload.candidates[i.candidate].name,

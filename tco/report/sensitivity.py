@@ -28,7 +28,7 @@ def document(comparison: Comparison, source: WorkloadFile, t: Tornado) -> dict[s
         "candidate": t.candidate.candidate,
         "metric": "cost_per_completed_task",
         "base": plain(t.base),
-        "bars": [{**range_input(b.input, comparison), "cost_at_low": plain(b.at_low), "cost_at_high": plain(b.at_high),
+        "bars": [{**range_input(b.input, comparison, (b.low, b.high)), "cost_at_low": plain(b.at_low), "cost_at_high": plain(b.at_high),
                   "swing": plain(b.swing)} for b in t.bars],
     }
 

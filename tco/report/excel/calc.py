@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tco.engine.compare import CandidateResult
 from tco.engine.job import Job
 from tco.engine.per_token import call_tokens, tokenizer_ratio
+from tco.engine.seat import term_of
 from tco.models.catalog import OfferRef
 from tco.models.pricebook import (
     CreditOffer,
@@ -334,7 +335,7 @@ def seat_rows(c: Formulas) -> dict[str, Any]:
     offer = ref.offer
     assert isinstance(offer, SeatOffer)
     E = b.refs["breakdown.expected_attempts"]
-    term = job.candidate.term or next(iter(offer.seat_month))
+    term = term_of(job, offer.seat_month)
     b.add("Term", term, None, "breakdown.term", "commitment term (not live)")
     price = c.rates.rate(ref, f"seat_month.{term}", offer.seat_month[term], "USD per seat per month", USD)
     minimum = c.rates.rate(ref, "min_seats", offer.min_seats, "seats", COUNT)
@@ -462,7 +463,7 @@ def provisioned_rows(c: Formulas) -> dict[str, Any]:
     offer = ref.offer
     assert isinstance(offer, ProvisionedOffer)
     E = b.refs["breakdown.expected_attempts"]
-    term = job.candidate.term or next(iter(offer.terms))
+    term = term_of(job, offer.terms)
     b.add("Term", term, None, "breakdown.term", "commitment term (not live)")
     c.rates.text(ref, "tokenizer", offer.tokenizer)
     w = offer.throughput.weights
