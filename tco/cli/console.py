@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -36,17 +36,23 @@ def show(doc: dict[str, Any], format: str, table: Callable[[dict], Any], markdow
 
 
 @contextmanager
-def progress_bar(draws: int | None) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress callback `(done, total)` drawing a bar on stderr, when it is a terminal and a simulation is long."""
-    if draws is None or draws < 20_000 or not err.is_terminal:
+def progress(label: str, long: bool = True) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback `(done, total)` drawing a bar on stderr, for work that is `long` (about a second or
+    more), and only when stderr is a terminal; otherwise None, and the caller reports nothing."""
+    if not long or not err.is_terminal:
         yield None
         return
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as bar:
-        task = bar.add_task(f"Simulating {draws:,} draws", total=None)
+        task = bar.add_task(label, total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
         yield advance
+
+
+def progress_bar(draws: int | None) -> AbstractContextManager[Callable[[int, int], None] | None]:
+    """Progress of a simulation of `draws` draws (shown from 20,000 draws on)."""
+    return progress(f"Simulating {draws:,} draws" if draws else "", long=draws is not None and draws >= 20_000)

@@ -44,6 +44,21 @@ class ContextTier(Strict):
 class OfferBase(Sourced):
     name: str = Field(min_length=1)
     """The vendor's name for the offer."""
+    released: Date | None = None
+    """The day the vendor first sold it."""
+    deprecated: Date | None = None
+    """The day the vendor announced its shutdown."""
+    retired: Date | None = None
+    """The day it was (or will be) shut down; from then on it cannot be bought."""
+    replacement: str | None = None
+    """The offer id (`vendor/offer`) the vendor names as its successor."""
+
+    @model_validator(mode="after")
+    def _lifecycle_in_order(self) -> OfferBase:
+        dates = [(k, getattr(self, k)) for k in ("released", "deprecated", "retired") if getattr(self, k) is not None]
+        if [d for _, d in dates] != sorted(d for _, d in dates):
+            raise ValueError("lifecycle dates must run released ≤ deprecated ≤ retired; found " + ", ".join(f"{k} {d}" for k, d in dates))
+        return self
 
 
 class PerTokenOffer(OfferBase):
