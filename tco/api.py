@@ -18,9 +18,19 @@ if TYPE_CHECKING:
 
 
 def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Path | None = None) -> tuple[Comparison, WorkloadFile]:
-    """Load a workload and the price books in force on `as_of`, and cost every candidate."""
-    source = load_workload(workload_path)
-    selection = load_catalog(pricebooks).as_of(as_of)
+    """Load a workload and the price books in force on `as_of`, and cost every candidate; the problems of the
+    workload and of the price books are reported together."""
+    selection, problems = None, []
+    try:
+        selection = load_catalog(pricebooks).as_of(as_of)
+    except TcoError as e:
+        problems = e.problems
+    try:
+        source = load_workload(workload_path, selection)
+    except TcoError as e:
+        problems = e.problems + problems
+    if problems:
+        raise TcoError(problems)
     try:
         return compare(source.workload, selection), source
     except TcoError as e:

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from rich.console import Console
 
-out = Console(highlight=False, soft_wrap=False)
+from tco.files.output import STDOUT, printable, write_stdout
+
+out = Console(file=STDOUT, highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def print_text(text: str) -> None:
-    sys.stdout.write(text)
+    write_stdout(text)
 
 
 def show(doc: dict[str, Any], format: str, table: Callable[[dict], Any], markdown: Callable[[dict], str],
@@ -32,7 +33,7 @@ def show(doc: dict[str, Any], format: str, table: Callable[[dict], Any], markdow
     elif format == "csv":
         print_text(csv(doc))
     else:
-        out.print(table(doc))
+        out.print(table(printable(doc)))
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import typer
 from tco.cli import pricebook_diff
 from tco.cli.console import err, out, print_json
 from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date, check_format
+from tco.files.output import printable
 
 app = typer.Typer(help="Check, list, show, diff and import price books.", no_args_is_help=True)
 
@@ -90,7 +91,7 @@ def _listing(pricebooks: Path | None) -> dict[str, Any]:
 def list_(pricebooks: PricebooksOption = None, format: TableOrJson = Format.table) -> None:
     """List vendors, offers, schemes, versions and retrieval dates."""
     check_format(format, (Format.table, Format.json))
-    listing = _listing(pricebooks)
+    listing = printable(_listing(pricebooks))
     if format is Format.json:
         print_json(listing)
         return

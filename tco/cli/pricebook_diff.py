@@ -9,7 +9,8 @@ import typer
 
 from tco.cli.console import out, print_json, print_text
 from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date, check_format
-from tco.errors import TcoError, nearest
+from tco.errors import TcoError, gather, nearest
+from tco.files.output import printable
 
 IMPORT_SOURCES = ("genai-prices",)
 
@@ -36,7 +37,7 @@ def diff(
     from tco.report import diff_report
 
     check_format(format, (Format.table, Format.markdown, Format.json))
-    workloads = [load_workload(p) for p in (workload or example_workloads())]
+    workloads = gather(*(lambda p=p: load_workload(p) for p in (workload or example_workloads())))
     with open_tree(base) as before, open_tree(head) as after:
         violations = immutability(before.files(), after.files())
         base_catalog, head_catalog = before.catalog(), after.catalog()
@@ -49,7 +50,7 @@ def diff(
     elif format is Format.markdown:
         print_text(diff_report.markdown(doc))
     else:
-        out.print(diff_report.table(doc))
+        out.print(diff_report.table(printable(doc)))
     if violations:
         raise refuse(violations, result.base)
 

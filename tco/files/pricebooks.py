@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from pathlib import Path
 
@@ -37,7 +36,8 @@ def load_catalog(root: Path | None = None) -> Catalog:
     """Read and check every file of a price-book tree; raise every problem found, in all files, at once."""
     root = root or bundled_dir()
     if not root.is_dir():
-        raise TcoError([Problem(display(root), None, "", "no such price-book directory")])
+        found = "is a file; expected a price-book directory" if root.exists() else "no such price-book directory"
+        raise TcoError([Problem(display(root), None, "", found)])
     problems: list[Problem] = []
     located: dict[str, Located] = {}
     tokenizers = None
@@ -47,8 +47,10 @@ def load_catalog(root: Path | None = None) -> Catalog:
     except TcoError as e:
         problems += e.problems
     books: dict[str, list[BookFile]] = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        for path in sorted(folder.iterdir()):
+    broken: set[str] = set()  # vendors with a file that could not be read or is invalid
+    for folder in sorted(p for p in _entries(root, problems) if p.is_dir() and not p.name.startswith((".", "_"))):
+        versions: dict[dt.date, str] = {}
+        for path in sorted(_entries(folder, problems)):
             name = display(path)
             if path.suffix not in (".yaml", ".yml"):
                 continue
@@ -57,31 +59,49 @@ def load_catalog(root: Path | None = None) -> Catalog:
             except ValueError:
                 problems.append(Problem(name, None, "", "a price-book file is named by its effective date, YYYY-MM-DD.yaml"))
                 continue
+            if version in versions:
+                problems.append(Problem(name, None, "", f"version {version} has two files, {versions[version]} and this one; "
+                                                        "keep one"))
+                broken.add(folder.name)
+                continue
+            versions[version] = name
             try:
                 doc = read_yaml(path, name)
                 book = validate(PriceBook, doc)
             except TcoError as e:
                 problems += e.problems
+                broken.add(folder.name)
                 continue
             if book.vendor != folder.name:
                 problems.append(doc.problem(("vendor",), f"is {book.vendor!r} but the file is in folder {folder.name!r}"))
             if book.version != version:
                 problems.append(doc.problem(("version",), f"is {book.version} but the file is named {path.name}"))
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            books.setdefault(folder.name, []).append(BookFile(book, name, sha))
+            books.setdefault(folder.name, []).append(BookFile(book, name, doc.sha256))
             located[name] = doc
     for versions in books.values():
         versions.sort(key=lambda b: b.version)
     if tokenizers is not None:
         catalog = Catalog(books, tokenizers, display(root))
-        problems += _cross_references(catalog, located)
+        problems += _cross_references(catalog, located, broken)
     if problems:
         raise TcoError(problems)
     return catalog
 
 
-def _cross_references(catalog: Catalog, located: dict[str, Located]) -> list[Problem]:
-    """Names that must exist elsewhere in the tree: tokenizers, spill-over offers, multiplier keys."""
+def _entries(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The entries of a folder of the tree, or none (and a problem) if it cannot be read."""
+    try:
+        return list(folder.iterdir())
+    except OSError as e:
+        problems.append(Problem(display(folder), None, "", f"cannot be read: {e.strerror or e}"))
+        return []
+
+
+def _cross_references(catalog: Catalog, located: dict[str, Located], broken: set[str]) -> list[Problem]:
+    """Names that must exist elsewhere in the tree: tokenizers, spill-over offers, multiplier keys.
+
+    References to a vendor in `broken` (one of its files is unreadable or invalid) are not checked: that file's
+    own problems say what is wrong, and the offer referred to may well be in it."""
     problems: list[Problem] = []
     ids = catalog.all_offer_ids()
     per_token = {
@@ -97,15 +117,19 @@ def _cross_references(catalog: Catalog, located: dict[str, Located]) -> list[Pro
                 if isinstance(offer, (PerTokenOffer, ProvisionedOffer)) and offer.tokenizer not in tokenizer_names:
                     problems.append(doc.problem(at + ("tokenizer",), f"unknown tokenizer {offer.tokenizer!r}"
                                                 f"{nearest(offer.tokenizer, tokenizer_names)}"))
-                if isinstance(offer, ProvisionedOffer) and offer.spillover_offer not in per_token:
+                if isinstance(offer, ProvisionedOffer) and offer.spillover_offer not in per_token and _vendor(offer.spillover_offer) not in broken:
                     why = "is not a per_token offer" if offer.spillover_offer in ids else "is not a known offer"
                     problems.append(doc.problem(at + ("spillover_offer",), f"{offer.spillover_offer!r} {why}"
                                                 f"{nearest(offer.spillover_offer, per_token)}"))
                 if isinstance(offer, SeatOffer):
                     for model in offer.model_multipliers:
-                        if model not in per_token:
+                        if model not in per_token and _vendor(model) not in broken:
                             problems.append(doc.problem(at + ("model_multipliers", model),
                                                         f"{model!r} is not a per_token offer id{nearest(model, per_token)}"))
                     if offer.model_multipliers and (offer.allowance is None or offer.allowance.unit != "request"):
                         problems.append(doc.problem(at + ("model_multipliers",), "model multipliers apply only to an allowance in unit request"))
     return problems
+
+
+def _vendor(offer_id: str) -> str:
+    return offer_id.partition("/")[0]

@@ -6,7 +6,34 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
+
+from tco.errors import describe
+
+LARGEST = 10**15
+"""No number in a file may be larger than this (in size): tco's arithmetic is exact up to far beyond it."""
+SMALLEST = Decimal("1e-12")
+"""Nor smaller than this, except 0: a share or price that small is a typing mistake, and dividing by it overflows."""
+
+
+def _in_range(value: Any) -> Any:
+    """The limit every number in every file is held to."""
+    if value and abs(value) > LARGEST:
+        raise ValueError(f"{describe(value)} is too large: numbers in tco files are at most 1e15 (1,000,000,000,000,000)")
+    if value and abs(value) < SMALLEST:
+        raise ValueError(f"{describe(value)} is too small: numbers in tco files are 0 or at least 1e-12 in size")
+    return value
+
+
+def at_most(limit: int, what: str) -> AfterValidator:
+    """A documented limit on one kind of field (the README lists them); `what` names it in the error."""
+
+    def check(value: Any) -> Any:
+        if value > limit:
+            raise ValueError(f"expected at most {limit:,} ({what}), found {describe(value)}")
+        return value
+
+    return AfterValidator(check)
 
 
 def _exact(value: Any) -> Any:
@@ -22,7 +49,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
-Number = Annotated[Decimal, BeforeValidator(_exact), Field(allow_inf_nan=False)]
+Number = Annotated[Decimal, BeforeValidator(_exact), Field(allow_inf_nan=False), AfterValidator(_in_range)]
 Money = Annotated[Number, Field(ge=0)]
 """USD, exact, never negative."""
 Share = Annotated[Number, Field(ge=0, le=1)]
@@ -30,8 +57,8 @@ Share = Annotated[Number, Field(ge=0, le=1)]
 Probability = Annotated[Number, Field(gt=0, le=1)]
 """A chance in (0, 1]; 0 would make the cost of a completed task infinite."""
 Positive = Annotated[Number, Field(gt=0)]
-Count = Annotated[int, Field(ge=0)]
-PositiveCount = Annotated[int, Field(ge=1)]
+Count = Annotated[int, Field(ge=0), AfterValidator(_in_range)]
+PositiveCount = Annotated[int, Field(ge=1), AfterValidator(_in_range)]
 Date = dt.date
 
 
@@ -59,3 +86,11 @@ class Sourced(Strict):
     """The date the figures were checked against the sources."""
     notes: str = ""
     """What the source says that matters: its own date, caveats, conflicts."""
+
+    @field_validator("retrieved")
+    @classmethod
+    def _not_in_the_future(cls, value: dt.date) -> dt.date:
+        today = dt.date.today()
+        if value > today:
+            raise ValueError(f"{value} is in the future (today is {today}); give the date the sources were actually read")
+        return value
