@@ -21,8 +21,8 @@ def validate(model: type[M], located: Located) -> M:
     try:
         result = model.model_validate(located.data)
     except ValidationError as e:
-        seen = {(p.line, p.field) for p in located.problems}
-        found = [p for p in problems(model, located, e) if (p.line, p.field) not in seen]
+        seen = {p.field for p in located.problems}  # a problem found in reading explains the model's at its place
+        found = [p for p in problems(model, located, e) if p.field not in seen]
         raise TcoError(sorted(located.problems + found, key=lambda p: p.line or 0)) from None
     if located.problems:
         raise TcoError(located.problems)
@@ -61,7 +61,7 @@ def _hint(item: dict[str, Any], quoted: bool) -> str:
             number = Decimal(text.replace("_", ""))
             plain = f"{number:f} or " if abs(number.adjusted()) <= 15 else ""
             return f" — YAML reads {shorten(text, 40)} as text: write {plain}{shorten(mantissa, 40)}e{exponent} (with a dot, and a sign on the exponent)"
-    if item["type"] == "less_than_equal" and str(ctx.get("le")) == "1" and isinstance(value, Decimal) and 1 < value <= 100:
+    if item["type"] == "less_than_equal" and str(ctx.get("le")) == "1" and isinstance(value, (int, Decimal)) and 1 < value <= 100:
         return f" — a share or rate is written from 0 to 1: write {value / 100} for {value}%"
     return ""
 

@@ -84,16 +84,21 @@ def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
     except OSError as e:
         raise refuse(_os_reason(e)) from None
-    with os.fdopen(fd, "rb") as f:
+    try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise refuse("is a directory, expected a YAML file")
         if not stat.S_ISREG(mode):
             raise refuse("is not a regular file (a device, pipe or socket); expected a YAML file")
-        try:
-            data = f.read(limit + 1)
-        except OSError as e:
-            raise refuse(_os_reason(e)) from None
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as e:
+        raise refuse(_os_reason(e)) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
     if len(data) > limit:
         raise refuse(f"is larger than the limit of {limit:,} bytes")
     return data

@@ -17,7 +17,10 @@ SMALLEST = Decimal("1e-12")
 
 
 def _in_range(value: Any) -> Any:
-    """The limit every number in every file is held to."""
+    """The limit every number in every file is held to (checked before the field's type, so a number of thousands
+    of digits is called too large, not something else)."""
+    if not isinstance(value, (int, Decimal)) or isinstance(value, bool) or isinstance(value, Decimal) and not value.is_finite():
+        return value
     if value and abs(value) > LARGEST:
         raise ValueError(f"{describe(value)} is too large: numbers in tco files are at most 1e15 (1,000,000,000,000,000)")
     if value and abs(value) < SMALLEST:
@@ -38,6 +41,7 @@ def at_most(limit: int, what: str) -> AfterValidator:
 
 def _exact(value: Any) -> Any:
     """YAML integers are exact too: accept them where a decimal is expected (but never a bool)."""
+    value = _in_range(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
     return value
@@ -49,7 +53,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
-Number = Annotated[Decimal, BeforeValidator(_exact), Field(allow_inf_nan=False), AfterValidator(_in_range)]
+Number = Annotated[Decimal, BeforeValidator(_exact), Field(allow_inf_nan=False)]
 Money = Annotated[Number, Field(ge=0)]
 """USD, exact, never negative."""
 Share = Annotated[Number, Field(ge=0, le=1)]
@@ -57,8 +61,8 @@ Share = Annotated[Number, Field(ge=0, le=1)]
 Probability = Annotated[Number, Field(gt=0, le=1)]
 """A chance in (0, 1]; 0 would make the cost of a completed task infinite."""
 Positive = Annotated[Number, Field(gt=0)]
-Count = Annotated[int, Field(ge=0), AfterValidator(_in_range)]
-PositiveCount = Annotated[int, Field(ge=1), AfterValidator(_in_range)]
+Count = Annotated[int, Field(ge=0), BeforeValidator(_in_range)]
+PositiveCount = Annotated[int, Field(ge=1), BeforeValidator(_in_range)]
 Date = dt.date
 
 
