@@ -11,8 +11,8 @@ from rich.console import Console
 
 from tco.files.output import STDOUT, printable, write_stdout
 
-out = Console(file=STDOUT, highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+out = Console(file=STDOUT, highlight=False, soft_wrap=False, emoji=False)  # ":100:" in text stays text
+err = Console(stderr=True, highlight=False, emoji=False)
 
 
 def print_json(data: Any) -> None:
