@@ -11,6 +11,7 @@ from tco import __version__
 from tco.cli import breakeven as breakeven_cmd
 from tco.cli import compare as compare_cmd
 from tco.cli import export as export_cmd
+from tco.cli import history as history_cmd
 from tco.cli import pricebook
 from tco.cli import sensitivity as sensitivity_cmd
 from tco.cli.console import err
@@ -29,6 +30,7 @@ app.command()(compare_cmd.compare)
 app.command()(export_cmd.export)
 app.command()(sensitivity_cmd.sensitivity)
 app.command()(breakeven_cmd.breakeven)
+app.command()(history_cmd.history)
 
 
 def _version(value: bool) -> None:

@@ -37,13 +37,14 @@ SimulateOption = Annotated[
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed for --simulate: the same seed gives the same figures.")]
 
 
-def as_of_date(text: str | None) -> dt.date:
+def as_of_date(text: str | None, option: str = "--as-of") -> dt.date:
+    """The date given to `option`, or today."""
     if text is None:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise TcoError(f"--as-of: {text!r} is not a date; expected YYYY-MM-DD") from None
+        raise TcoError(f"{option}: {text!r} is not a date; expected YYYY-MM-DD") from None
 
 
 def check_format(value: Format, allowed: tuple[Format, ...]) -> None:
