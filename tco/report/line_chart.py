@@ -60,7 +60,9 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Se
     lines.append(" " * margin + " +" + "".join(axis))
     under, end = [" "] * (margin + 2 + plot), -1
     for c, label in zip(starts[:-1], labels, strict=True):
-        at = min(margin + 2 + c, len(under) - len(label))
+        at = margin + 2 + c
+        if at + len(label) > len(under):  # no room after its tick: end the label at the tick instead
+            at -= len(label) - 1
         if at > end:
             under[at:at + len(label)] = label
             end = at + len(label)

@@ -1,0 +1,42 @@
+"""The plain-character step chart, drawn by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tco.report.line_chart import line_chart
+
+
+def dollars(v: Decimal) -> str:
+    return f"${v}"
+
+
+def test_steps_gaps_and_crossings_drawn_in_plain_characters():
+    lines = line_chart("Cost", ["2026-01-01", "2026-03-01", "2026-06-01"],
+                       [("x", [Decimal(1), Decimal(3), None]), ("y", [Decimal(3), Decimal(3), Decimal(2)])],
+                       dollars, width=40, height=5)
+    assert lines == [
+        "Cost",
+        "$3 |BBBBBBBBBBBB************",
+        "   |            |           |",
+        "$2 |            |           BBBBBBBBBBBB",
+        "   |            |",
+        "$1 |AAAAAAAAAAAA",
+        "   ++-----------+-----------+-----------",
+        "    2026-01-01  2026-03-01  2026-06-01",
+        "A  x",
+        "B  y",
+        "*  two or more series in one place: A+B",
+    ]
+
+
+def test_labels_that_do_not_fit_are_left_out():
+    labels = [f"2026-0{m}-01" for m in range(1, 8)]
+    lines = line_chart("Cost", labels, [("x", [Decimal(m) for m in range(1, 8)])], dollars, width=40, height=3)
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[-3:-1] == ["   ++----+----+----+----+----+----+-----", "    2026-01-01     2026-04-01"]
+
+
+def test_one_value_is_one_row_and_no_value_says_so():
+    assert line_chart("Cost", ["a", "b"], [("x", [Decimal(2), Decimal(2)])], dollars, width=20)[1] == "$2 |AAAAAAAAAAAAAAAA"
+    assert line_chart("Cost", ["a"], [("x", [None])], dollars) == ["Cost", "(nothing to draw: no series has a value)"]
