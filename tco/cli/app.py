@@ -22,7 +22,7 @@ app = typer.Typer(
     help="Cost per completed task of AI offers — per-token, seats, credits, per-resolution, per-conversation "
     "and provisioned — on one scale.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 app.add_typer(pricebook.app, name="pricebook")

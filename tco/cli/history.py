@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import show
-from tco.cli.options import Format, PricebooksOption, as_of_date
+from tco.cli.options import Format, FormatOption, PricebooksOption, as_of_date
 
 
 def history(
@@ -18,10 +18,13 @@ def history(
     end: Annotated[str | None, typer.Option("--to", show_default=False, metavar="DATE",
                                             help="End on this date (YYYY-MM-DD). Default: today.")] = None,
     pricebooks: PricebooksOption = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
-    """Each candidate's cost per completed task and per task done by AI at every date on which a price book it
-    uses changed, with line charts. An offer not on sale on a date is shown as absent."""
+    """Each candidate's cost per completed task and per task done by AI at every price-book change, charted.
+
+    A point at --from and at every later date on which a price book a candidate uses took effect, or its offer
+    was released or retired. An offer not on sale on a date is shown as absent, not as an error.
+    """
     from tco.api import run_history
     from tco.report import history as report
 
