@@ -202,3 +202,28 @@ def test_every_example_has_a_history_that_fits_80_columns(tco, monkeypatch):
         run = tco("history", str(workload), "--to", "2026-12-01")
         assert run.code == 0, (workload, run.err)
         assert max(len(line) for line in run.out.splitlines()) <= 80, workload
+
+
+def test_a_candidate_is_absent_while_the_model_its_plan_meters_is_not_sold(tco):
+    run = tco("history", "examples/coding-agent.yaml", "--from", "2026-01-01", "--to", "2026-04-16", "--format", "json")
+    assert run.code == 0, run.err
+    before, after = json.loads(run.out)["points"]
+    cursor = {r["candidate"]: r for r in before["results"]}["cursor/pro-plus (Sonnet 4.6)"]
+    assert (cursor["status"], cursor["reason"], cursor["message"]) == ("absent", "no_pricebook", "no anthropic price book yet")
+    cursor = {r["candidate"]: r for r in after["results"]}["cursor/pro-plus (Sonnet 4.6)"]
+    assert [(b["vendor"], b["version"]) for b in cursor["pricebooks"]] == [("anthropic", "2026-04-16"), ("cursor", "2025-09-15")]
+
+
+def test_an_offer_in_no_version_is_an_error_naming_the_nearest(tco, books, write):
+    workload = write("w.yaml", """\
+        workload: typo
+        tasks: 100
+        task: {calls: 1, input_tokens: 100, output_tokens: 10}
+        human: {hourly_cost: 60, review_minutes: 1, task_minutes: 10}
+        candidates:
+          - offer: example/z
+            success_rate: 0.8
+    """)
+    run = tco("history", str(workload), "--pricebooks", str(books))
+    assert run.code == 2
+    assert "w.yaml:6: candidates[0].offer: unknown offer 'example/z' — did you mean" in run.err

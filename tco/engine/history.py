@@ -64,12 +64,11 @@ def absent(selection: Selection, offer_id: str) -> Absent | None:
     """Why `offer_id` cannot be bought on the selection's date, or None if it can."""
     vendor = offer_id.partition("/")[0]
     day = selection.as_of
-    if vendor not in selection.books and any(i.startswith(vendor + "/") for i in selection.known_ids):
+    if vendor not in selection.books:
         return Absent("no_pricebook", f"no {vendor} price book yet")
     ref = selection.find(offer_id)
     if ref is None:
-        return Absent("not_offered", f"not in {vendor} {selection.books[vendor].version}" if vendor in selection.books
-                      else f"unknown offer {offer_id}")
+        return Absent("not_offered", f"not in {vendor} {selection.books[vendor].version}")
     if ref.offer.released is not None and ref.offer.released > day:
         return Absent("not_released", f"released on {ref.offer.released}")
     if ref.offer.retired is not None and ref.offer.retired <= day:
@@ -125,6 +124,26 @@ def dates(catalog: Catalog, start: dt.date | None, end: dt.date) -> list[dt.date
     return sorted({d for d in found if (start is None or d >= start) and d <= end} | ({start} if start else set()))
 
 
+def check(workload: Workload, selection: Selection) -> None:
+    """What is wrong whatever the date: an unknown tokenizer, two candidates of one name, an offer id in no version."""
+    problems: list[Problem] = []
+    if workload.tokenizer not in selection.tokenizers.tokenizers:
+        known = selection.tokenizers.tokenizers
+        problems.append(Problem("", None, "tokenizer", f"unknown tokenizer {workload.tokenizer!r}"
+                                f"{nearest(workload.tokenizer, known)}", ("tokenizer",)))
+    seen: dict[str, int] = {}
+    for index, candidate in enumerate(workload.candidates):
+        if seen.setdefault(candidate.name, index) != index:
+            problems += candidate_error(index, "label", f"{candidate.name!r} is also candidates[{seen[candidate.name]}]'s "
+                                                        "name; give one of them a different `label:`").problems
+        for key in ("offer", "model"):
+            offer_id = getattr(candidate, key)
+            if offer_id is not None and offer_id not in selection.known_ids:
+                problems += candidate_error(index, key, selection.explain_missing(offer_id)).problems
+    if problems:
+        raise TcoError(problems)
+
+
 def history(workload: Workload, catalog: Catalog, start: dt.date | None, end: dt.date) -> History:
     """Each candidate's figures at `start` and at every later date up to `end` on which a price book it uses
     changed or its offer came or went. Without `start`, from the first date on which any candidate is priced.
@@ -133,16 +152,8 @@ def history(workload: Workload, catalog: Catalog, start: dt.date | None, end: dt
     """
     if start is not None and start > end:
         raise TcoError(f"--from {start} is after --to {end}")
-    if workload.tokenizer not in catalog.tokenizers.tokenizers:
-        known = catalog.tokenizers.tokenizers
-        raise TcoError([Problem("", None, "tokenizer", f"unknown tokenizer {workload.tokenizer!r}{nearest(workload.tokenizer, known)}",
-                                ("tokenizer",))])
+    check(workload, catalog.as_of(end))
     point_workload = at_point(workload, inputs(workload))
-    seen: dict[str, int] = {}
-    for index, candidate in enumerate(workload.candidates):
-        if seen.setdefault(candidate.name, index) != index:
-            raise candidate_error(index, "label", f"{candidate.name!r} is also candidates[{seen[candidate.name]}]'s "
-                                                  "name; give one of them a different `label:`")
     points: list[Point] = []
     for day in dates(catalog, start, end):
         selection = catalog.as_of(day)
