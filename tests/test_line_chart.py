@@ -19,7 +19,7 @@ def test_steps_gaps_and_crossings_drawn_in_plain_characters():
         "Cost",
         "$3 |BBBBBBBBBBBB************",
         "   |            |           |",
-        "$2 |            |           BBBBBBBBBBBB",
+        "   |            |           BBBBBBBBBBBB",
         "   |            |",
         "$1 |AAAAAAAAAAAA",
         "   ++-----------+-----------+-----------",

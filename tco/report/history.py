@@ -54,7 +54,7 @@ def document(h: History, source: WorkloadFile) -> dict[str, Any]:
 
 def _changed(point: dict[str, Any]) -> str:
     books = ", ".join(f"{b['vendor']} {b['version']}" for b in point["changed"])
-    return f"{books} in force" if books else "offers withdrawn"
+    return f"{point['date']}: {books} in force" if books else point["date"]
 
 
 def _change(r: dict[str, Any]) -> str:
@@ -111,7 +111,7 @@ def render_table(doc: dict[str, Any]) -> Any:
     table.add_column("Per task\ndone by AI", justify="right", no_wrap=True)
     table.add_column("Change", overflow="fold", max_width=18)
     for p in doc["points"]:
-        table.add_row(Text(f"{p['date']}: {_changed(p)}", style="bold"), "", "", "")
+        table.add_row(Text(_changed(p), style="bold"), "", "", "")
         changed = [r for r in p["results"] if r["changed"]]
         for i, r in enumerate(changed):
             table.add_row(Text("  " + r["candidate"]), _money(r, "cost_per_completed_task"),

@@ -15,7 +15,8 @@ CROWDED = "*"
 def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal | None]]],
                value_text: Callable[[Decimal], str], width: int = 80, height: int = 10) -> list[str]:
     """`series` (name, one value or None per label) drawn as steps over evenly spaced `labels`: each value holds
-    until the next label. None leaves a gap. Returns the lines, none longer than `width`."""
+    until the next label. None leaves a gap. The axis names the highest and lowest values. Returns the lines, none
+    longer than `width`."""
     values = [v for _, vs in series for v in vs if v is not None]
     if not values:
         return [title, "(nothing to draw: no series has a value)"]
@@ -25,8 +26,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Se
     def row(v: Decimal) -> int:
         return 0 if hi == lo else int(((v - lo) / (hi - lo) * (rows - 1)).to_integral_value(ROUND_HALF_UP))
 
-    ticks = {rows - 1: hi, 0: lo, (rows - 1) // 2: lo + (hi - lo) * Decimal((rows - 1) // 2) / Decimal(max(rows - 1, 1))}
-    tick_text = {r: value_text(v) for r, v in ticks.items()}
+    tick_text = {rows - 1: value_text(hi), 0: value_text(lo)}  # the extremes only: exact values, none rounded to a row
     margin = max(len(t) for t in tick_text.values())
     plot = max(width - margin - 2, len(labels))
     starts = [i * plot // len(labels) for i in range(len(labels) + 1)]
