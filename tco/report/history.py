@@ -109,12 +109,12 @@ def render_table(doc: dict[str, Any]) -> Any:
     table.add_column("Date / candidate", overflow="fold")
     table.add_column("Per task\ncompleted", justify="right", no_wrap=True)
     table.add_column("Per task\ndone by AI", justify="right", no_wrap=True)
-    table.add_column("Change", overflow="fold", max_width=18)
+    table.add_column("Change", overflow="fold", max_width=14)
     for p in doc["points"]:
         table.add_row(Text(_changed(p), style="bold"), "", "", "")
         changed = [r for r in p["results"] if r["changed"]]
         for i, r in enumerate(changed):
-            table.add_row(Text("  " + r["candidate"]), _money(r, "cost_per_completed_task"),
+            table.add_row(Text(r["candidate"]), _money(r, "cost_per_completed_task"),
                           _money(r, "success_adjusted_cost"), Text(_change(r)), end_section=i == len(changed) - 1)
     if not doc["points"]:
         return Text(f"{_heading(doc)}: no candidate is priced in that time.")
