@@ -109,7 +109,7 @@ def render_table(doc: dict[str, Any]) -> Any:
     table.add_column("Date / candidate", overflow="fold")
     table.add_column("Per task\ncompleted", justify="right", no_wrap=True)
     table.add_column("Per task\ndone by AI", justify="right", no_wrap=True)
-    table.add_column("Change", overflow="fold", max_width=14)
+    table.add_column("Change", overflow="fold", max_width=14)  # the candidate's id gets the width
     for p in doc["points"]:
         table.add_row(Text(_changed(p), style="bold"), "", "", "")
         changed = [r for r in p["results"] if r["changed"]]
