@@ -181,7 +181,8 @@ def test_csv_has_a_row_per_candidate_and_point(tco, books):
     assert len(rows) == 4 * 3
     assert rows[3] == {"date": "2026-03-01", "candidate": "example/x", "offer": "example/x", "status": "priced",
                        "per_task_cost": "0.0815", "success_adjusted_cost": "0.101875",
-                       "cost_per_completed_task": "6.0815", "period_cost": "815", "pricebooks": "example/2026-03-01",
+                       "cost_per_completed_task": "6.0815", "period_cost": "815", "change": "0.005",
+                       "change_share": "0.0008228421", "pricebooks": "example/2026-03-01",
                        "reason": ""}
     assert rows[-1]["status"] == "absent" and rows[-1]["reason"] == "not_offered"
 

@@ -65,10 +65,9 @@ def _change(r: dict[str, Any]) -> str:
         return "new"
     moved = Decimal(r["change"])
     if not moved:
-        return "none"
-    sign = "+" if moved > 0 else "−"
-    share = f" ({sign}{abs(Decimal(r['change_share'])) * 100:.1f}%)" if r["change_share"] is not None else ""
-    return f"{sign}{money(str(abs(moved)))}{share}"
+        return "no change"
+    share = f" ({Decimal(r['change_share']) * 100:+.1f}%)" if r["change_share"] is not None else ""
+    return f"{'+' if moved > 0 else '-'}{money(str(abs(moved)))}{share}"
 
 
 def _money(r: dict[str, Any], key: str) -> str:
@@ -138,10 +137,11 @@ def render_markdown(doc: dict[str, Any]) -> str:
 def render_csv(doc: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("date", "candidate", "offer", "status", *FIGURES, "pricebooks", "reason"))
+    writer.writerow(("date", "candidate", "offer", "status", *FIGURES, "change", "change_share", "pricebooks", "reason"))
     for p in doc["points"]:
         for r in p["results"]:
             books = " ".join(f"{b['vendor']}/{b['version']}" for b in r.get("pricebooks", []))
             writer.writerow((p["date"], cell_text(r["candidate"]), cell_text(r["offer"]), r["status"],
-                             *(r.get(k, "") for k in FIGURES), books, r.get("reason", "")))
+                             *(r.get(k, "") for k in FIGURES), r["change"] or "", r["change_share"] or "", books,
+                             r.get("reason", "")))
     return out.getvalue()
