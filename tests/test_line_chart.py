@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from tco.report.line_chart import line_chart
 
 
@@ -40,3 +43,14 @@ def test_labels_that_do_not_fit_are_left_out():
 def test_one_value_is_one_row_and_no_value_says_so():
     assert line_chart("Cost", ["a", "b"], [("x", [Decimal(2), Decimal(2)])], dollars, width=20)[1] == "$2 |AAAAAAAAAAAAAAAA"
     assert line_chart("Cost", ["a"], [("x", [None])], dollars) == ["Cost", "(nothing to draw: no series has a value)"]
+
+
+@given(st.integers(40, 120), st.integers(1, 12),
+       st.lists(st.lists(st.one_of(st.none(), st.decimals(0, 10_000, places=4)), min_size=1, max_size=150),
+                min_size=1, max_size=30))
+@example(40, 5, [[Decimal(i) for i in range(100)]])  # more points than columns
+def test_no_line_is_wider_than_asked_whatever_the_series(width, height, values):
+    points = max(len(v) for v in values)
+    series = [(f"candidate {k}", v + [None] * (points - len(v))) for k, v in enumerate(values)]
+    lines = line_chart("Cost", [f"2026-01-{i:02}" for i in range(points)], series, dollars, width, height)
+    assert all(len(line) <= width for line in lines)

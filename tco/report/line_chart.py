@@ -28,7 +28,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Se
 
     tick_text = {rows - 1: value_text(hi), 0: value_text(lo)}  # the extremes only: exact values, none rounded to a row
     margin = max(len(t) for t in tick_text.values())
-    plot = max(width - margin - 2, len(labels))
+    plot = max(width - margin - 2, 1)  # with more labels than columns, a later value overdraws an earlier one
     starts = [i * plot // len(labels) for i in range(len(labels) + 1)]
     grid = [[" "] * plot for _ in range(rows)]
     owners: dict[tuple[int, int], set[str]] = {}
