@@ -146,19 +146,22 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
+def _compose(text: str) -> list[yaml.Node]:
+    """YAML nodes with their marks, by libyaml where installed (several times faster); on a syntax error the pure
+    loader parses again, so the message is the same with or without libyaml."""
+    try:
+        return list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", _Loader)))
+    except yaml.YAMLError:  # libyaml refuses nesting past 1,000 itself; the pure loader stops at MAX_DEPTH
+        return list(yaml.compose_all(text, Loader=_Loader))
+
+
 def parse_yaml(text: str, name: str) -> Located:
     """Parse YAML text; see `read_yaml`."""
     def syntax(line: int | None, message: Any) -> TcoError:
         return TcoError([Problem(name, line, "", f"YAML syntax error: {message}")])
 
     try:
-        loader = _Loader(text)
-        try:
-            nodes = []
-            while loader.check_node():
-                nodes.append(loader.get_node())
-        finally:
-            loader.dispose()
+        nodes = _compose(text)
     except _TooDeep as e:
         raise TcoError([Problem(name, e.problem_mark.line + 1, "", str(e.problem))]) from None
     except yaml.MarkedYAMLError as e:
@@ -212,8 +215,7 @@ class _Builder:
         if first != path:
             self.located.aliases[path] = first
         if len(path) > MAX_DEPTH:
-            self._problem(node, path, f"mappings and lists are nested (through aliases) more than {MAX_DEPTH} deep; "
-                                      f"the limit is {MAX_DEPTH}")
+            self._problem(node, path, f"mappings and lists are nested more than {MAX_DEPTH} deep; the limit is {MAX_DEPTH}")
             return None
         self.open.add(id(node))
         try:
