@@ -66,6 +66,8 @@ def validate(tco, tree, code=2):
     ("tasks: 10000", "tasks: 1000000000000000000", "3: tasks", "1000000000000000000 is too large"),
     ("success_rate: 0.8", "success_rate: 1.0e-999999", "19: candidates[0].success_rate", "1e-999999 is too small: numbers in tco files are 0 or at least 1e-12"),
     ("tasks: 10000", "tasks: {low: 1, likely: 2, high: 1.0e+99}", "3: tasks.high", "1e+99 is too large"),
+    ("success_rate: 0.8", "success_rate: {successes: 5, trials: 1000000001}", "19: candidates[0].success_rate.trials",
+     "expected at most 1,000,000,000 (trials in a pilot)"),
 ])
 def test_each_number_limit_is_an_error_on_the_fields_line(changed, old, new, line, message):
     assert f"w.yaml:{line}: {message}" in changed(old, new).err
