@@ -30,7 +30,7 @@ from tests.conftest import FIXTURES, REPO
 PRICEBOOKS = REPO / "pricebooks"
 HANG_SECONDS = 30
 MEMORY_MB = 500
-EXAMPLES = int(os.environ.get("TCO_FUZZ_EXAMPLES", 40))
+EXAMPLES = int(os.environ.get("TCO_FUZZ_EXAMPLES", 100))
 """Examples per fuzz test. The suite draws the same ones every run; a deeper run draws new ones each time:
 TCO_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py"""
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="TCO_FUZZ_EXAMPLES" not in os.environ, database=None,
