@@ -34,6 +34,8 @@ SimulateOption = Annotated[
     typer.Option("--simulate", metavar="N", show_default=False,
                  help="Draw the workload's ranges N times (e.g. 10000) and report percentiles and the chance each candidate is cheapest."),
 ]
+WideOption = Annotated[bool, typer.Option("--wide", help="Show every column, not only those that fit 80 columns; "
+                                           "the table may be wider than the terminal (nothing is cut).")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed for --simulate: the same seed gives the same figures.")]
 
 
