@@ -190,8 +190,10 @@ def test_chart_is_for_the_table_only(tco):
     assert done.code == 2 and "--chart" in done.err
 
 
-def test_fit_narrows_charts_then_figures_then_the_widest_text_never_below_a_word():
-    # columns: a chart (10..40), a figure (6..12), two text columns (20..30 and 5..25); 60 characters of room
-    assert fit([10, 6, 20, 5], [40, 12, 30, 25], [0, 1, 2, 2], 60) == [10, 6, 22, 22]
-    assert fit([10, 6, 20, 5], [40, 12, 30, 25], [0, 1, 2, 2], 200) == [40, 12, 30, 25]
-    assert fit([10, 6, 20, 5], [40, 12, 30, 25], [0, 1, 2, 2], 30) == [10, 6, 20, 5]
+def test_fit_wraps_headers_first_then_narrows_the_widest_columns_never_below_a_word():
+    # a chart (10..40), a figure under a long header (cells 6, header 18, longest header word 9), two text columns
+    minimum, cells, natural = [10, 9, 20, 5], [40, 6, 30, 25], [40, 18, 30, 25]
+    assert fit(minimum, cells, natural, 200) == natural
+    assert fit(minimum, cells, natural, 90) == [28, 9, 28, 25]
+    assert fit(minimum, cells, natural, 60) == [15, 9, 20, 16]
+    assert fit(minimum, cells, natural, 30) == minimum

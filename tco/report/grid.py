@@ -22,8 +22,6 @@ class Column:
     header: str
     right: bool = False
     """Right-aligned: figures."""
-    chart: bool = False
-    """A picture (bars, a histogram): narrowed to its minimum first. Then figures wrap their headers, then text."""
 
 
 def cell(value: Any) -> RenderableType:
@@ -40,12 +38,14 @@ class Grid:
         self.rows = [[cell(v) for v in row] for row in rows]
         self.title = title
 
-    def _ranges(self, console: Console, options: ConsoleOptions) -> list[tuple[int, int]]:
-        """Each column's narrowest and natural width, header included."""
+    def _ranges(self, console: Console, options: ConsoleOptions) -> list[tuple[int, int, int]]:
+        """Each column's narrowest width, its widest cell, and its natural width (the header's included)."""
         ranges = []
         for i, column in enumerate(self.columns):
-            found = [Measurement.get(console, options, c) for c in [Text(column.header), *(row[i] for row in self.rows)]]
-            ranges.append((max(m.minimum for m in found), max(m.maximum for m in found)))
+            header = Measurement.get(console, options, Text(column.header))
+            cells = [Measurement.get(console, options, row[i]) for row in self.rows]
+            widest = max((m.maximum for m in cells), default=0)
+            ranges.append((max([header.minimum, *(m.minimum for m in cells)]), widest, max(header.maximum, widest)))
         return ranges
 
     def _table(self, widths: Sequence[int]) -> Table:
@@ -63,26 +63,25 @@ class Grid:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         ranges, frame = self._ranges(console, options.update_width(10**6)), self._frame(console, options)
-        return Measurement(sum(lo for lo, _ in ranges) + frame, sum(hi for _, hi in ranges) + frame)
+        return Measurement(sum(r[0] for r in ranges) + frame, sum(r[2] for r in ranges) + frame)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         ranges, frame = self._ranges(console, options.update_width(10**6)), self._frame(console, options)
-        order = [0 if c.chart else 1 if c.right else 2 for c in self.columns]
-        widths = fit([lo for lo, _ in ranges], [hi for _, hi in ranges], order, options.max_width - frame)
+        widths = fit(*map(list, zip(*ranges, strict=True)), room=options.max_width - frame)
         table = self._table(widths)
         for row in self.rows:
             table.add_row(*row)
         yield from console.render(table, options.update_width(max(options.max_width, sum(widths) + frame)))
 
 
-def fit(minimum: list[int], natural: list[int], order: list[int], room: int) -> list[int]:
-    """Column widths within `room`, narrowing columns by `order` (lowest first; within one order the widest
-    together), none below its minimum (so the result may exceed `room`)."""
+def fit(minimum: list[int], cells: list[int], natural: list[int], room: int) -> list[int]:
+    """Column widths within `room`: first headers wrap (no column below its widest cell), then the widest columns
+    narrow together, none below its minimum, its longest word (so the result may exceed `room`)."""
     widths = list(natural)
     excess = sum(widths) - room
-    for group in ([i for i, o in enumerate(order) if o == rank] for rank in sorted(set(order))):
+    for floor in ([max(m, c) for m, c in zip(minimum, cells, strict=True)], minimum):
         while excess > 0:
-            narrowable = [i for i in group if widths[i] > minimum[i]]
+            narrowable = [i for i, w in enumerate(widths) if w > floor[i]]
             if not narrowable:
                 break
             top = max(widths[i] for i in narrowable)

@@ -62,7 +62,7 @@ def bars(doc: dict[str, Any]) -> Grid:
     rows = [[str(i), r["candidate"], Bar(c / top), money(r["cost_per_completed_task"])]
             for i, (r, c) in enumerate(zip(results, costs, strict=True), 1)]
     rows.append(["", "a person, by hand", Bar(Decimal(baseline) / top, glyph="░"), money(baseline)])
-    return Grid([Column("#", right=True), Column("Candidate"), Column("Cost per completed task", chart=True),
+    return Grid([Column("#", right=True), Column("Candidate"), Column("Cost per completed task"),
                  Column("", right=True)], rows)
 
 
@@ -73,7 +73,7 @@ def histograms(doc: dict[str, Any]) -> Grid:
     rows: list[list[Any]] = [[str(i), r["candidate"], Histogram(hist["counts"][r["candidate"]]), simulated(r)["cpct_range"]]
                              for i, r in enumerate(doc["results"], 1)]
     rows.append(["", "", Axis(money(edges[0]), money(edges[-1]), len(edges) - 1), ""])
-    return Grid([Column("#", right=True), Column("Candidate"), Column("Distribution", chart=True),
+    return Grid([Column("#", right=True), Column("Candidate"), Column("Distribution"),
                  Column("P5–P95", right=True)], rows,
                 title=f"Cost per completed task in {doc['simulation']['draws']:,} draws (each row to its tallest bin)")
 
