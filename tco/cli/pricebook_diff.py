@@ -7,8 +7,15 @@ from typing import Annotated
 
 import typer
 
-from tco.cli.console import out, print_json, print_text
-from tco.cli.options import AsOfOption, Format, PricebooksOption, TableOrJsonOption, as_of_date, format_option
+from tco.cli.console import print_json, print_rich, print_text
+from tco.cli.options import (
+    AsOfOption,
+    Format,
+    PricebooksOption,
+    TableOrJsonOption,
+    as_of_date,
+    format_option,
+)
 from tco.errors import TcoError, nearest
 
 IMPORT_SOURCES = ("genai-prices",)
@@ -48,7 +55,7 @@ def diff(
     elif format is Format.markdown:
         print_text(diff_report.markdown(doc))
     else:
-        out.print(diff_report.table(doc))
+        print_rich(diff_report.table(doc))
     if violations:
         raise refuse(violations, result.base)
 
@@ -103,4 +110,4 @@ def import_(
     if format is Format.json:
         print_json(doc)
     else:
-        out.print(diff_report.import_table(doc))
+        print_rich(diff_report.import_table(doc))
