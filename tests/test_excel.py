@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -30,6 +31,7 @@ from tco.cli.app import main
 from tco.engine.compare import CandidateResult, evaluate
 from tco.engine.job import Job
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Human, Task
+from tco.report.excel.cached import with_cached_values
 from tco.report.text import cell_text
 from tests.conftest import FIXTURES, REPO
 
@@ -214,11 +216,23 @@ def need_soffice() -> str:
     pytest.skip("LibreOffice is not installed here (apt-get install libreoffice-calc-nogui)")
 
 
+ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+"""LibreOffice's setting "recalculate Excel files on load: always" (by default it shows the cached values)."""
+
+
 def recalculate(files: list[Path], out: Path) -> dict[Path, Path]:
-    """Open each workbook in LibreOffice headless (which recalculates on load) and save it again."""
+    """Open each workbook in LibreOffice headless, recalculating every formula on load, and save it again."""
     soffice = need_soffice()
     out.mkdir(parents=True, exist_ok=True)
     profile = out.parent / f"{out.name}-lo-profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
     result = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                              "--nolockcheck", "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)],
                             capture_output=True, text=True, timeout=900)
@@ -258,12 +272,24 @@ def workbooks(tmp_path_factory) -> dict[str, Exported]:
     return made
 
 
+def poisoned(xlsx: Path, out: Path) -> Path:
+    """A copy of the workbook with every formula's cached value wrong: what LibreOffice then shows, it computed."""
+    wb = openpyxl.load_workbook(xlsx)
+    wrong = {ws.title: {c.coordinate: -1 for row in ws.iter_rows() for c in row if c.data_type == "f"}
+             for ws in wb.worksheets}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / xlsx.name).write_bytes(with_cached_values(xlsx.read_bytes(), wrong))
+    return out / xlsx.name
+
+
 @pytest.fixture(scope="module")
 def exported(workbooks, tmp_path_factory) -> dict[str, Exported]:
-    """Every exported workbook, and the same recalculated by LibreOffice."""
-    calc = recalculate([e.xlsx for e in workbooks.values()], tmp_path_factory.mktemp("recalculated"))
+    """Every exported workbook, and the same recalculated by LibreOffice (from a copy with wrong cached values)."""
+    tmp = tmp_path_factory.mktemp("recalculated")
+    copies = {e.xlsx: poisoned(e.xlsx, tmp / "poisoned") for e in workbooks.values()}
+    calc = recalculate(list(copies.values()), tmp / "out")
     for e in workbooks.values():
-        e.recalculated = calc[e.xlsx]
+        e.recalculated = calc[copies[e.xlsx]]
     return workbooks
 
 
@@ -274,20 +300,27 @@ class Edited:
     books: Path | None
     original: Path
     recalculated: Path
+    changed: tuple[int, int] = (0, 0)
+    """How many inputs and how many rates the edits changed."""
 
 
-def set_input(wb: openpyxl.Workbook, name: str, value: Any) -> None:
+def set_input(wb: openpyxl.Workbook, name: str, value: Any) -> bool:
+    """Set a named input; whether that changed it."""
     [(sheet, coord)] = list(wb.defined_names[name].destinations)
     cell = wb[sheet][coord.replace("$", "")]
     assert isinstance(cell.value, (int, float)), f"{name} is not a number input"
-    cell.value = value
+    changed, cell.value = cell.value != value, value
+    return changed
 
 
-def set_rate(wb: openpyxl.Workbook, offer: str, entry: str, value: Any) -> None:
+def set_rate(wb: openpyxl.Workbook, offer: str, entry: str, value: Any) -> bool:
+    """Set a rate on the Rates sheet; whether that changed it."""
     ws = wb["Rates"]
     rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == offer and ws.cell(r, 2).value == entry]
     assert len(rows) == 1, f"{offer} {entry} on Rates: {rows}"
-    ws.cell(rows[0], 3).value = value
+    cell = ws.cell(rows[0], 3)
+    changed, cell.value = cell.value != value, value
+    return changed
 
 
 def edit_yaml(data: dict[str, Any], name: str, value: Any) -> None:
@@ -318,21 +351,22 @@ def edited(exported, tmp_path_factory) -> dict[str, Edited]:
         case = ex.case
         wb = openpyxl.load_workbook(ex.xlsx)
         data = yaml.safe_load(case.workload.read_text())
+        inputs = rates = 0
         for name, value in case.edits.items():
-            set_input(wb, name, value)
+            inputs += set_input(wb, name, value)
             edit_yaml(data, name, value)
         books = case.books
         if case.rate_edits:
             acme = copy.deepcopy(ACME)
             for (offer, entry), value in case.rate_edits.items():
-                set_rate(wb, offer, entry, value)
+                rates += set_rate(wb, offer, entry, value)
                 edit_book(acme, offer, entry, value)
             books = write_books(tmp / f"{key}-books", acme)
         wb.calculation.fullCalcOnLoad = True
         wb.save(tmp / f"{key}.xlsx")
         workload = tmp / f"{key}.yaml"
         workload.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-        made[key] = Edited(case, workload, books, tmp / f"{key}.xlsx", tmp / f"{key}.xlsx")
+        made[key] = Edited(case, workload, books, tmp / f"{key}.xlsx", tmp / f"{key}.xlsx", (inputs, rates))
     calc = recalculate([e.original for e in made.values()], tmp / "recalculated")
     for e in made.values():
         e.recalculated = calc[e.original]
@@ -411,13 +445,27 @@ def formula_cells(wb: openpyxl.Workbook):
                     yield ws.title, cell.coordinate, "verdict.best", None
                 elif ws.title == "Assumptions" and ws.cell(cell.row, 1).value in ("months_per_period", "hours_per_period"):
                     yield ws.title, cell.coordinate, f"assumption.{ws.cell(cell.row, 1).value}", None
+                elif str(ws.cell(cell.row, 1).value).endswith("edited since export (live):"):
+                    yield ws.title, cell.coordinate, f"edits.{ws.title}", None
+                elif ws.title == "Summary" and cell.coordinate == "A5":
+                    yield ws.title, cell.coordinate, "edits.flag", None
                 else:
                     pytest.fail(f"formula {ws.title}!{cell.coordinate} {cell.value} is not one the test can check")
 
 
+def flag(changed: tuple[int, int]) -> str:
+    """What Summary says when `changed` inputs and rates differ from those exported."""
+    n = sum(changed)
+    if not n:
+        return "Inputs and rates are as exported: every figure is current."
+    return (f"{n} input(s) or rate(s) differ from those exported: figures marked not live are stale (the verdict, "
+            "break-even success, the Simulation sheet); run tco export again.")
+
+
 def check(original: Path, recalculated: Path, results: list[CandidateResult], doc: dict[str, Any],
-          period: str) -> Checked:
-    """Every formula's recalculated value against the engine (exact) and the JSON document (rounded)."""
+          period: str, changed: tuple[int, int] = (0, 0)) -> Checked:
+    """Every formula's recalculated value against the engine (exact) and the JSON document (rounded); the edit
+    counters against `changed` (inputs, rates)."""
     formulas = openpyxl.load_workbook(original)
     values = openpyxl.load_workbook(recalculated, data_only=True)
     names = [r.candidate for r in results]
@@ -432,6 +480,9 @@ def check(original: Path, recalculated: Path, results: list[CandidateResult], do
         elif key.startswith("assumption."):
             table = MONTHS_PER_PERIOD if key.endswith("months_per_period") else HOURS_PER_PERIOD
             checks = [(table[period], 0.0)]
+        elif key.startswith("edits."):
+            expected = {"edits.Assumptions": changed[0], "edits.Rates": changed[1], "edits.flag": flag(changed)}
+            checks = [(expected[key], 0.0)]
         else:
             assert key and n, f"{where}: a formula row without a field or candidate"
             result = results[n - 1]
@@ -474,13 +525,27 @@ def test_every_formula_recalculates_to_the_engine(exported, tco):
     print("\n".join(report))
 
 
+def test_cached_values_are_the_engines_figures(workbooks, tco):
+    """Beside every formula the file stores its value as exported (the engine's figure), so previews that do not
+    calculate (mail, Quick Look) show numbers; Excel recalculates on open (fullCalcOnLoad), LibreOffice on edit."""
+    for key, ex in workbooks.items():
+        case = ex.case
+        period = yaml.safe_load(case.workload.read_text()).get("period", "month")
+        checked = check(ex.xlsx, ex.xlsx, engine(case), compare_json(tco, case), period)
+        assert not checked.failures, f"{key}:\n" + "\n".join(checked.failures[:30])
+        assert checked.max_relative < 1e-15  # the engine's Decimal, as the nearest double
+    with zipfile.ZipFile(workbooks["all-schemes"].xlsx) as z:
+        summary = z.read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="A5" s="' in summary and 't="str"><f>IF(inputs_edited+rates_edited=0' in summary
+
+
 def test_edited_inputs_recalculate_to_tco_compare_on_the_edited_files(edited, tco):
     report = []
     for key, e in edited.items():
         results = engine(e.case, e.workload, e.books)
         doc = compare_json(tco, e.case, e.workload, e.books)
         period = yaml.safe_load(e.workload.read_text()).get("period", "month")
-        checked = check(e.original, e.recalculated, results, doc, period)
+        checked = check(e.original, e.recalculated, results, doc, period, e.changed)
         assert not checked.failures, f"{key} after editing {e.case.edits}:\n" + "\n".join(checked.failures[:30])
         report.append(f"{key} (edited): {checked.formulas} formula cells, max relative deviation {checked.max_relative:.1e}")
     print("\n".join(report))
@@ -538,17 +603,26 @@ def test_workload_inputs_are_named_rows_with_unit_and_explanation(workbooks):
 
 
 def test_rates_cite_every_book_used(workbooks, tco):
+    """Rates lists each file read (path relative to the workload, sha256), then every entry with its version,
+    retrieval date and source link."""
     ex = workbooks["all-schemes"]
     doc = compare_json(tco, ex.case)
     ws = openpyxl.load_workbook(ex.xlsx)["Rates"]
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
-    assert {(b["vendor"], b["version"], b["sha256"]) for b in doc["pricebooks"]} == {
-        (r[4], r[5], r[9]) for r in rows if r[4] != "tokenizers"}
-    for row in ws.iter_rows(min_row=5):
-        assert row[7].hyperlink is not None and row[7].hyperlink.target == row[7].value
-        assert re.fullmatch(r"[0-9a-f]{64}", row[9].value)
-        assert re.fullmatch(r"\d{4}-\d\d-\d\d", row[6].value)
-    entries = {(r[0], r[1]) for r in rows}
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Offer")
+    files = [ws.cell(r, 1).value for r in range(5, header - 1)]
+    tokenizers = hashlib.sha256((ex.case.books / "tokenizers.yaml").read_bytes()).hexdigest()
+    assert files == [f"{b['vendor']} {b['version']}: books/{b['vendor']}/{b['version']}.yaml, sha256 {b['sha256']}"
+                     for b in doc["pricebooks"]] + [f"tokenizers: books/tokenizers.yaml, sha256 {tokenizers}"]
+    versions = {b["vendor"]: b["version"] for b in doc["pricebooks"]}
+    rows = list(ws.iter_rows(min_row=header + 1))
+    assert [c.value for c in ws[header]][:8] == ["Offer", "Entry", "Value", "Unit", "Version", "Retrieved", "Source",
+                                                 "Notes"]
+    for row in rows:
+        offer, version, retrieved, source = row[0].value, row[4].value, row[5].value, row[6]
+        assert version == (None if offer.startswith("tokenizer ") else versions[offer.split("/")[0]]), offer
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", retrieved)
+        assert source.hyperlink is not None and source.hyperlink.target == source.value
+    entries = {(r[0].value, r[1].value) for r in rows}
     assert {("acme/long", "context_tiers[1].service_tiers.batch.input_mtok"), ("acme/ptu", "terms.year.unit_month"),
             ("acme/credits-actions", "packs[1].price"), ("tokenizer wide", "tokenizers.wide.ratio.code")} <= entries
 
@@ -706,7 +780,8 @@ def test_candidates_on_the_same_offer_keep_their_own_inputs(tco, write, tmp_path
 
 def test_simulation_sheet_holds_what_tco_compare_simulates(workbooks, tco):
     """`tco export W -o F.xlsx --simulate N --seed S` adds a Simulation sheet with the figures of
-    `tco compare W --simulate N --seed S --format json`: percentiles, ranges, histogram, and a chart of it."""
+    `tco compare W --simulate N --seed S --format json`: percentiles, ranges, histogram, and a small chart of it
+    per candidate."""
     ex = workbooks["ranged"]
     run = tco("compare", *ex.case.args(), "--simulate", str(DRAWS), "--seed", str(SEED), "--format", "json")
     assert run.code == 0, run.err
@@ -718,16 +793,16 @@ def test_simulation_sheet_holds_what_tco_compare_simulates(workbooks, tco):
                                      f"seed {SEED}.")
     assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]  # values, not formulas
 
-    keys = {ws.cell(6, c).value: c for c in range(3, ws.max_column + 1) if ws.cell(6, c).value}
+    keys = {ws.cell(7, c).value: c for c in range(3, ws.max_column + 1) if ws.cell(7, c).value}
     assert "simulation.cost_per_completed_task.p50" in keys and "risk.p95_over_p50" in keys
-    for r, result in enumerate(doc["results"], 8):  # ranked as tco compare ranks them
+    for r, result in enumerate(doc["results"], 9):  # ranked as tco compare ranks them
         assert ws.cell(r, 2).value == cell_text(result["candidate"])
         for key, col in keys.items():
             ok, _ = matches(ws.cell(r, col).value, json_value(result, key), 6e-11)
             assert ok, f"{result['candidate']} {key}: {ws.cell(r, col).value} in the sheet, {json_value(result, key)} in JSON"
-    p50 = ws.cell(8, keys["simulation.cost_per_completed_task.p50"])
+    p50 = ws.cell(9, keys["simulation.cost_per_completed_task.p50"])
     assert p50.number_format == '"$"#,##0.0000'
-    assert ws.cell(8, keys["simulation.probability_cheapest"]).number_format == "0.00%"
+    assert ws.cell(9, keys["simulation.probability_cheapest"]).number_format == "0.00%"
 
     rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
     ranges = [[ws.cell(r, c).value for c in range(1, 7)] for r in range(rows["Input"] + 1, rows["Histogram"] - 1)]
@@ -747,9 +822,18 @@ def test_simulation_sheet_holds_what_tco_compare_simulates(workbooks, tco):
 
     with zipfile.ZipFile(ex.xlsx) as z:
         charts = [z.read(n) for n in z.namelist() if n.startswith("xl/charts/chart")]
-    [histogram] = [c for c in charts if b"'Simulation'!" in c]  # over the sheet's counts, a series per candidate
-    assert f"Cost per completed task across {DRAWS:,} draws".encode() in histogram
-    assert b'barDir val="col"' in histogram and histogram.count(b"<ser>") == len(doc["results"])
+    histograms = [c.decode() for c in charts if b"'Simulation'!" in c]  # over the sheet's counts
+    assert len(histograms) == len(doc["results"])  # one small chart per candidate, in ranked order
+    header = rows["From"]
+    scales = set()
+    for col, (chart, result) in enumerate(zip(histograms, doc["results"], strict=True), 3):
+        assert 'barDir val="col"' in chart and chart.count("<ser>") == 1
+        assert f"<a:t>{result['candidate']}</a:t>" in chart
+        letter = openpyxl.utils.get_column_letter(col)
+        assert f"'Simulation'!${letter}${header + 1}:${letter}${header + len(bins['counts'][result['candidate']])}" in chart
+        assert '<tickLblSkip val="1"' in chart  # every bin labelled
+        scales.add(re.search(r'<max val="([0-9.]+)"', chart).group(1))
+    assert scales == {str(max(max(c) for c in bins["counts"].values()))}  # one scale of draws for all
 
 
 def test_without_simulate_ranges_show_their_likely_value(tco, workbooks, tmp_path):

@@ -1,0 +1,63 @@
+"""Chart helpers shared by the sheets: every category label shown, and charts laid out in a grid."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from openpyxl.chart._chart import ChartBase
+from openpyxl.chart.axis import TextAxis, _BaseAxis
+from openpyxl.chart.text import RichText
+from openpyxl.chart.title import Title, title_maker
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+CM_PER_ROW = 0.53
+"""A default row's height (15 pt)."""
+CM_PER_CHARACTER = 0.2
+"""A unit of column width, in the default font, a little over what it is (0.185 cm), so charts never overlap."""
+GAP_CM = 0.5
+
+
+def labelled(axis: _BaseAxis, size_pt: float = 8, vertical: bool = False) -> None:
+    """Show every label of the axis (a category axis would otherwise skip some where they crowd), in a small
+    font, optionally turned to read upwards."""
+    if isinstance(axis, TextAxis):
+        axis.tickLblSkip = 1
+        axis.tickMarkSkip = 1
+    axis.delete = False
+    text = CharacterProperties(sz=int(size_pt * 100))
+    body = RichTextProperties(rot=-5400000 if vertical else 0, vert="horz")
+    axis.txPr = RichText(bodyPr=body, p=[Paragraph(pPr=ParagraphProperties(defRPr=text), endParaRPr=text)])
+
+
+def title(text: str, size_pt: float) -> Title:
+    """A chart title in a given size (the default is large for a small chart)."""
+    made = title_maker(text)
+    for paragraph in made.tx.rich.paragraphs:
+        paragraph.pPr.defRPr = CharacterProperties(sz=int(size_pt * 100), b=True)
+    return made
+
+
+def columns_width_cm(ws: Worksheet, last_col: int) -> float:
+    return sum((ws.column_dimensions[get_column_letter(c)].width or 8.43) * CM_PER_CHARACTER
+               for c in range(1, last_col + 1))
+
+
+def place(ws: Worksheet, charts: Sequence[ChartBase], row: int, width_cm: float) -> int:
+    """Anchor the charts left to right from `row`, starting a new line where the next would pass `width_cm`;
+    the first row below them all."""
+    x = 0.0
+    col, line_height = 1, 0.0
+    for chart in charts:
+        if x and x + chart.width > width_cm:
+            row += math.ceil((line_height + GAP_CM) / CM_PER_ROW)
+            x, col, line_height = 0.0, 1, 0.0
+        ws.add_chart(chart, f"{get_column_letter(col)}{row}")
+        line_height = max(line_height, chart.height)
+        end = x + chart.width + GAP_CM
+        while x < end:  # the next chart starts at the first column boundary past this one
+            x += (ws.column_dimensions[get_column_letter(col)].width or 8.43) * CM_PER_CHARACTER
+            col += 1
+    return row + math.ceil((line_height + GAP_CM) / CM_PER_ROW)
