@@ -31,7 +31,7 @@ from tco.cli.app import main
 from tco.engine.compare import CandidateResult, evaluate
 from tco.engine.job import Job
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Human, Task
-from tco.report.excel.cached import with_cached_values
+from tco.report.excel.cached import sheet_parts, with_cached_values
 from tco.report.text import cell_text
 from tests.conftest import FIXTURES, REPO
 
@@ -695,7 +695,7 @@ def test_finish(workbooks):
         assert ws.print_area, ws.title
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.print_title_rows, ws.title
-        assert all(d.width and 8 <= d.width <= 120 for d in ws.column_dimensions.values()), ws.title
+        assert all(d.width and 6 <= d.width <= 120 for d in ws.column_dimensions.values()), ws.title
     calc = wb["Calc"]
     money = [calc.cell(r, 3) for r in range(1, calc.max_row + 1)
              if calc.cell(r, 5).value in ("period_cost", "cost_per_completed_task", "breakdown.call_charge")]
@@ -715,6 +715,149 @@ def test_finish(workbooks):
         assert len(charts) == 3
         assert b'grouping val="stacked"' in z.read(charts[2])
         assert b"Summary" in z.read(charts[0])  # the charts plot the live Summary cells
+
+
+# ---------------------------------------------------------------- print and preview
+
+PAGE_WIDTH_IN = 11.0
+"""Landscape US Letter: narrower across than landscape A4."""
+PX_PER_WIDTH = 7
+"""Pixels at 96 dpi per unit of column width: the widest digit of Calibri 11, the workbook's font."""
+MIN_SCALE = 0.55
+"""No sheet prints smaller than this when fitted one page wide: 11 pt text prints at 6 pt or more."""
+EMU_PER_PX = 9525
+
+
+def printed_columns(ws) -> int:
+    return openpyxl.utils.column_index_from_string(re.sub(r"[^A-Z]", "", ws.print_area.split(":")[-1]))
+
+
+def print_width_px(ws) -> float:
+    return PX_PER_WIDTH * sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43
+                              for c in range(1, printed_columns(ws) + 1))
+
+
+def chart_extents(xlsx: Path, sheet: str) -> list[tuple[int, int, int]]:
+    """(first column, width, height in EMU) of every chart anchored on a sheet, read from its drawing."""
+    with zipfile.ZipFile(xlsx) as z:
+        rels = sheet_parts(z)[sheet].replace("worksheets/", "worksheets/_rels/") + ".rels"
+        if rels not in z.namelist():
+            return []
+        drawing = re.search(r'Target="([^"]*drawings/drawing\d+\.xml)"', z.read(rels).decode())
+        if drawing is None:
+            return []
+        xml = z.read("xl/drawings/" + drawing.group(1).rsplit("/", 1)[1]).decode()
+    tag = r"<(?:\w+:)?{}>"
+    found = re.findall(tag.format("from") + tag.format("col") + r'(\d+)<.*?<(?:\w+:)?ext cx="(\d+)" cy="(\d+)"', xml)
+    return [(int(col), int(cx), int(cy)) for col, cx, cy in found]
+
+
+def test_every_sheet_prints_legibly(workbooks):
+    """Landscape, one page wide and as many tall as it takes, at a readable scale; narrow margins, the header
+    row repeated on every page, a footer with the file, sheet and page; charts inside the printed width."""
+    for key, ex in workbooks.items():
+        wb = openpyxl.load_workbook(ex.xlsx)
+        for ws in wb.worksheets:
+            where = f"{key}: {ws.title}"
+            setup, margins = ws.page_setup, ws.page_margins
+            assert setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage, where
+            assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), where
+            assert margins.left == margins.right == 0.4 and margins.top <= 0.6 and margins.bottom <= 0.6, where
+            assert (ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text) == (
+                "&F", "&A", "page &P of &N"), where
+            titles = [int(n) for n in re.findall(r"\d+", ws.print_title_rows)]
+            assert titles, where
+            width = print_width_px(ws)
+            scale = min(1.0, (PAGE_WIDTH_IN - margins.left - margins.right) * 96 / width)
+            assert scale >= MIN_SCALE, f"{where} prints at {scale:.0%} of its size"
+            for col, cx, _ in chart_extents(ex.xlsx, ws.title):
+                left = PX_PER_WIDTH * sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43
+                                          for c in range(1, col + 1))
+                assert left + cx / EMU_PER_PX <= width, f"{where}: a chart prints past the page's right edge"
+        assert wb["Summary"].print_title_rows == "$6:$7"  # the JSON field names and the headers
+        rates = wb["Rates"]
+        assert rates.cell(int(rates.print_title_rows.split(":")[0].strip("$")), 1).value == "Offer"
+    simulation = openpyxl.load_workbook(workbooks["ranged"].xlsx)["Simulation"]
+    assert len(simulation.row_breaks.brk) == 1  # the histograms start a page
+
+
+def header_rows(ws) -> list[int]:
+    return [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).fill.fgColor.rgb == "00D9E1F2"]
+
+
+def test_headers_align_with_their_numbers(workbooks):
+    """Every header over a column that holds numbers is right-aligned, as the numbers are; the rest left."""
+    for key in ("all-schemes", "ranged"):
+        values = openpyxl.load_workbook(workbooks[key].xlsx, data_only=True)  # formulas by their cached values
+        seen = 0
+        for ws in values.worksheets:
+            headers = header_rows(ws)
+            for row, end in zip(headers, [*headers[1:], ws.max_row + 1], strict=True):
+                below = [ws[r] for r in range(row + 1, end)]  # the table under this header
+                for cell in ws[row]:
+                    if cell.value is None or cell.column > ws.max_column:
+                        continue
+                    column = [line[cell.column - 1].value for line in below if line[cell.column - 1].value is not None]
+                    expected = "right" if any(isinstance(v, (int, float)) for v in column) else "left"
+                    assert cell.alignment.horizontal == expected, f"{key} {ws.title}!{cell.coordinate} {cell.value}"
+                    seen += 1
+        assert seen > 40
+
+
+def test_every_chart_label_is_shown(workbooks):
+    """Category axes label every category (no candidate or bin skipped where labels crowd), and the bar charts
+    give each candidate room for its label."""
+    for key in ("all-schemes", "ranged"):
+        with zipfile.ZipFile(workbooks[key].xlsx) as z:
+            charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+        for chart in charts:
+            axes = re.findall(r"<catAx>.*?</catAx>", chart)
+            assert axes and all('<tickLblSkip val="1" />' in axis and '<delete val="0" />' in axis for axis in axes)
+    candidates = len(ALL_SCHEMES["candidates"])
+    heights_cm = [cy / 360000 for _, _, cy in chart_extents(workbooks["all-schemes"].xlsx, "Summary")]
+    assert len(heights_cm) == 3 and all(h >= 0.8 * candidates for h in heights_cm)
+
+
+def test_no_machine_paths(workbooks):
+    """Files are named relative to the tco package (bundled price books) or to the workload, never by where the
+    exporting machine keeps them."""
+    local = [str(Path.home()), sys.prefix, str(REPO), str(next(iter(workbooks.values())).xlsx.parent.parent), "../"]
+    for key, ex in workbooks.items():
+        wb = openpyxl.load_workbook(ex.xlsx)
+        texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"]
+        for text in texts:
+            assert not any(path in text for path in local), f"{key}: {text}"
+    summary = openpyxl.load_workbook(workbooks["support-bot"].xlsx)["Summary"]
+    notes = [str(c.value) for row in summary.iter_rows() for c in row if c.value]
+    assert "; workload support-bot.yaml (sha256 " in summary["A2"].value
+    assert any(re.fullmatch(r" +anthropic \S+: tco/pricebooks/anthropic/\S+\.yaml, sha256 [0-9a-f]{64}", n)
+               for n in notes)
+    assert any(n.startswith("    tokenizers: tco/pricebooks/tokenizers.yaml, sha256 ") for n in notes)
+    rates = openpyxl.load_workbook(workbooks["all-schemes"].xlsx)["Rates"]
+    assert rates["A5"].value.startswith("acme 2026-01-01: books/acme/2026-01-01.yaml, sha256 ")
+
+
+def test_edits_flag_the_figures_that_are_not_live(edited, exported):
+    """After an edit, Summary says how many inputs and rates differ from those exported and that the figures
+    marked not live are stale; the edited cells and the not-live figures are shaded (conditional formats)."""
+    e = edited["all-schemes"]
+    before = openpyxl.load_workbook(exported["all-schemes"].recalculated, data_only=True)
+    after = openpyxl.load_workbook(e.recalculated, data_only=True)
+    assert e.changed == (len(e.case.edits), len(RATE_EDITS)) == (7, 4)
+    assert before["Summary"]["A5"].value == "Inputs and rates are as exported: every figure is current."
+    assert after["Summary"]["A5"].value.startswith("11 input(s) or rate(s) differ from those exported: figures "
+                                                   "marked not live are stale")
+    assert (after["Assumptions"]["C3"].value, after["Rates"]["C3"].value) == (7, 4)
+    wb = openpyxl.load_workbook(exported["all-schemes"].xlsx)
+    rules = {ws.title: {(str(r.sqref), rule.formula[0]) for r in ws.conditional_formatting for rule in r.rules}
+             for ws in wb.worksheets}
+    stale = "inputs_edited+rates_edited>0"
+    assert {("K8:K23", stale), ("A3", stale), ("A5", stale)} <= rules["Summary"]
+    calc = wb["Calc"]
+    not_live = {f"C{r}" for r in range(1, calc.max_row + 1) if calc.cell(r, 5).value == "break_even_success_rate"}
+    assert not_live <= {where for where, formula in rules["Calc"] if formula == stale}
+    assert any(formula.startswith("AND(F") for _, formula in rules["Assumptions"])
+    assert any(formula.startswith("AND(I") for _, formula in rules["Rates"])
 
 
 def test_export_writes_whole_or_not_at_all(tco, tmp_path):

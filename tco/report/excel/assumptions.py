@@ -73,8 +73,7 @@ class Assumptions:
         put_text(self.ws.cell(2, 1), "Blue cells on yellow are inputs: edit them and every figure that depends on "
                                      "them recomputes. Text inputs select rates and are not live.").font = NOTE
         self.row = 4
-        header(self.ws, self.row, self.COLUMNS, numeric=[2])
-        put_text(self.ws.cell(self.row, self.EXPORTED), "As exported").font = NOTE
+        header(self.ws, self.row, [*self.COLUMNS, "As exported"], numeric=[2, self.EXPORTED])
         self.header_row = self.row
         self.row += 1
 

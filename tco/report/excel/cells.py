@@ -172,23 +172,7 @@ def tall(ws: Worksheet, row: int, columns: Iterable[int] | None = None) -> None:
     ws.row_dimensions[row].height = 13 * lines
 
 
-PAGE_WIDTH_IN = 11.0
-"""Landscape US Letter, the narrower of Letter and A4 across; pages are laid out to fit it."""
 SIDE_MARGIN_IN = 0.4
-MIN_SCALE = 0.6
-"""The smallest print scale a sheet may need to fit one page wide: 11 pt text prints at no less than about 7 pt."""
-PX_PER_WIDTH = 7
-"""Pixels (at 96 dpi) per unit of column width, in the default font."""
-
-
-def print_width(ws: Worksheet, last_col: int) -> float:
-    """Width units of columns 1…`last_col`, as the spreadsheet lays them out."""
-    return sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, last_col + 1))
-
-
-def page_width() -> float:
-    """Width units across one page at 100%, inside the margins."""
-    return (PAGE_WIDTH_IN - 2 * SIDE_MARGIN_IN) * 96 / PX_PER_WIDTH
 
 
 def page_setup(ws: Worksheet, last_col: int, last_row: int, title_rows: str | None) -> None:

@@ -61,8 +61,7 @@ class Rates:
         for r, line in enumerate(books, 5):
             put_text(self.ws.cell(r, 1), line).font = NOTE
         self.header_row = 5 + len(books) + 1
-        header(self.ws, self.header_row, self.COLUMNS, numeric=[3])
-        put_text(self.ws.cell(self.header_row, self.EXPORTED), "As exported").font = NOTE
+        header(self.ws, self.header_row, [*self.COLUMNS, "As exported"], numeric=[3, self.EXPORTED])
         self.row = self.header_row + 1
         self.longest_url = 0
 

@@ -63,6 +63,8 @@ SUMMARY = (  # (JSON field, header, format)
     ("split.variable_for_success", "Variable, for completed work", USD),
 )
 SUMMARY_COL = {key: i for i, (key, _, _) in enumerate(SUMMARY, 1)}
+PRINTED = SUMMARY_COL["risk.volume_bearer"]
+"""The columns printed: the split of the period bill past them is the stacked chart's data, and the chart prints."""
 
 
 STALE = "figures marked not live are stale"
@@ -145,8 +147,8 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
         ws.column_dimensions[col(key)].width = min(longest + 2, NAME_WIDTH)
     for r in range(first, last + 1):
         tall(ws, r, [SUMMARY_COL["candidate"], SUMMARY_COL["offer"]])
-    end = place(ws, charts(ws, first, last), row, columns_width_cm(ws, len(SUMMARY)))
-    page_setup(ws, len(SUMMARY), end, "6:7")
+    end = place(ws, charts(ws, first, last), row, columns_width_cm(ws, PRINTED))
+    page_setup(ws, PRINTED, end, "6:7")
 
 
 NAME_WIDTH = 26
