@@ -459,7 +459,7 @@ def flag(changed: tuple[int, int]) -> str:
     if not n:
         return "Inputs and rates are as exported: every figure is current."
     return (f"{n} input(s) or rate(s) differ from those exported: figures marked not live are stale (the verdict, "
-            "break-even success, the Simulation sheet); run tco export again.")
+            "break-even success, any simulation); run tco export again.")
 
 
 def check(original: Path, recalculated: Path, results: list[CandidateResult], doc: dict[str, Any],

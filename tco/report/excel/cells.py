@@ -41,7 +41,6 @@ INPUT_FONT = Font(name=FACE, size=11, color="0000FF")
 INPUT_FILL = PatternFill("solid", start_color="FFF2CC")
 HEADER_FILL = PatternFill("solid", start_color="D9E1F2")
 BLOCK_FILL = PatternFill("solid", start_color="EDEDED")
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 STALE_FILL = PatternFill("solid", start_color="F8CBAD", end_color="F8CBAD")
 STALE_FONT = Font(name=FACE, size=11, bold=True, color="C00000")

@@ -67,7 +67,10 @@ PRINTED = SUMMARY_COL["risk.volume_bearer"]
 """The columns printed: the split of the period bill past them is the stacked chart's data, and the chart prints."""
 
 
-STALE = "figures marked not live are stale"
+CURRENT = "Inputs and rates are as exported: every figure is current."
+STALE = (" input(s) or rate(s) differ from those exported: figures marked not live are stale (the verdict, "
+         "break-even success, any simulation); run tco export again.")
+"""The flag's text after the count of edits."""
 
 
 def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job], results: list[CandidateResult],
@@ -84,10 +87,7 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
     best = ws.cell(4, SUMMARY_COL["candidate"] + 1)
     put(best, Formula(f"INDEX(${cand}${first}:${cand}${last},MATCH(MIN(${cpct}${first}:${cpct}${last}),"
                       f"${cpct}${first}:${cpct}${last},0))", clean(cell_text(doc["verdict"]["best"])))).font = BOLD
-    flag = put(ws.cell(5, 1), Formula(f'IF({EDITS}=0,"Inputs and rates are as exported: every figure is current.",'
-                                      f'{EDITS}&" input(s) or rate(s) differ from those exported: {STALE} (the '
-                                      f'verdict, break-even success, the Simulation sheet); run tco export again.")',
-                                      "Inputs and rates are as exported: every figure is current."))
+    flag = put(ws.cell(5, 1), Formula(f'IF({EDITS}=0,"{CURRENT}",{EDITS}&"{STALE}")', CURRENT))
     ws.conditional_formatting.add("A5", FormulaRule(formula=[f"{EDITS}>0"], font=STALE_FONT, fill=STALE_FILL))
     flag.font = NOTE
     numeric = [i for i, (_, _, fmt) in enumerate(SUMMARY, 1) if fmt]
