@@ -166,12 +166,25 @@ def tall(ws: Worksheet, row: int, columns: Iterable[int] | None = None) -> None:
     chosen = None if columns is None else set(columns)
     for cell in ws[row]:
         if cell.value is not None and (chosen is None or cell.column in chosen):
-            per_line = max(int(ws.column_dimensions[cell.column_letter].width or 8.43) - 1, 1)
+            width = ws.column_dimensions[cell.column_letter].width or 8.43
+            per_line = max(int(width * (1.0 if cell.font and cell.font.b else 1.15)) - 1, 1)  # as `wrap` reckons
             lines = max(lines, len(textwrap.wrap(str(cell.value), per_line)))
     ws.row_dimensions[row].height = 13 * lines
 
 
-SIDE_MARGIN_IN = 0.4
+PAGE_IN = (11.0, 8.5)
+"""Landscape US Letter (narrower across than landscape A4), the page the layout plans for."""
+MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6, "header": 0.25, "footer": 0.3}
+PX_PER_WIDTH = 7
+"""Pixels at 96 dpi per unit of column width: the widest digit of Calibri 11."""
+
+
+def printed_page(ws: Worksheet, last_col: int) -> tuple[float, float]:
+    """(scale, page height in points of the sheet) when columns 1…`last_col` are fitted one page wide."""
+    width_px = PX_PER_WIDTH * sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
+                                  for c in range(1, last_col + 1))
+    scale = min(1.0, (PAGE_IN[0] - MARGINS_IN["left"] - MARGINS_IN["right"]) * 96 / width_px)
+    return scale, (PAGE_IN[1] - MARGINS_IN["top"] - MARGINS_IN["bottom"]) * 72 / scale
 
 
 def page_setup(ws: Worksheet, last_col: int, last_row: int, title_rows: str | None) -> None:
@@ -181,8 +194,7 @@ def page_setup(ws: Worksheet, last_col: int, last_row: int, title_rows: str | No
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.page_margins = PageMargins(left=SIDE_MARGIN_IN, right=SIDE_MARGIN_IN, top=0.5, bottom=0.6, header=0.25,
-                                  footer=0.3)
+    ws.page_margins = PageMargins(**MARGINS_IN)
     ws.oddFooter.left.text = "&F"
     ws.oddFooter.center.text = "&A"
     ws.oddFooter.right.text = "page &P of &N"

@@ -11,12 +11,15 @@ from openpyxl.chart.text import RichText
 from openpyxl.chart.title import Title, title_maker
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
+
+from tco.report.excel.cells import PX_PER_WIDTH, printed_page
 
 CM_PER_ROW = 0.53
 """A default row's height (15 pt)."""
-CM_PER_CHARACTER = 0.2
-"""A unit of column width, in the default font, a little over what it is (0.185 cm), so charts never overlap."""
+CM_PER_CHARACTER = PX_PER_WIDTH / 96 * 2.54
+"""A unit of column width (in print at 100%)."""
 GAP_CM = 0.5
 
 
@@ -45,9 +48,16 @@ def columns_width_cm(ws: Worksheet, last_col: int) -> float:
                for c in range(1, last_col + 1))
 
 
-def place(ws: Worksheet, charts: Sequence[ChartBase], row: int, width_cm: float) -> int:
-    """Anchor the charts left to right from `row`, starting a new line where the next would pass `width_cm`;
-    the first row below them all."""
+def place(ws: Worksheet, charts: Sequence[ChartBase], row: int, last_col: int, new_page: bool = False) -> int:
+    """Anchor the charts left to right from `row`, starting a new line where the next would pass column
+    `last_col`; on a new page, unless the first line surely fits on the first page below the rows above (a
+    chart split by a page break prints in two pieces). The first row below them all."""
+    width_cm = columns_width_cm(ws, last_col)
+    _, page_pt = printed_page(ws, last_col)
+    above_pt = sum(ws.row_dimensions[r].height or 15 for r in range(1, row))
+    tallest_pt = max((chart.height for chart in charts), default=0) / 2.54 * 72
+    if new_page or above_pt * 1.15 + tallest_pt > page_pt:  # rows may print taller than reckoned
+        ws.row_breaks.append(Break(id=row - 1))
     x = 0.0
     col, line_height = 1, 0.0
     for chart in charts:

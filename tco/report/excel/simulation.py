@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tco.engine.compare import CandidateResult
@@ -35,7 +34,7 @@ from tco.report.excel.cells import (
     put_text,
     tall,
 )
-from tco.report.excel.charts import columns_width_cm, labelled, place, title
+from tco.report.excel.charts import labelled, place, title
 
 if TYPE_CHECKING:
     from tco.engine.simulate import CandidateSpread, Simulation
@@ -86,8 +85,7 @@ def simulation(ws: Worksheet, doc: dict[str, Any], sim: Simulation, ranked: list
     tall(ws, first - 1)
     tall(ws, bins_first - 1)
     charts = histogram_charts(ws, sim, ranked, bins_first - 1, bins_last)
-    ws.row_breaks.append(Break(id=bins_last + 1))  # the charts start a page
-    end = place(ws, charts, bins_last + 2, columns_width_cm(ws, last_col))
+    end = place(ws, charts, bins_last + 2, last_col, new_page=True)
     ws.freeze_panes = "A3"
     page_setup(ws, last_col, end, "1:2")
 

@@ -37,7 +37,7 @@ from tco.report.excel.cells import (
     put_text,
     tall,
 )
-from tco.report.excel.charts import columns_width_cm, labelled, place
+from tco.report.excel.charts import labelled, place
 from tco.report.text import cell_text
 
 SUMMARY = (  # (JSON field, header, format)
@@ -147,13 +147,14 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
         ws.column_dimensions[col(key)].width = min(longest + 2, NAME_WIDTH)
     for r in range(first, last + 1):
         tall(ws, r, [SUMMARY_COL["candidate"], SUMMARY_COL["offer"]])
-    end = place(ws, charts(ws, first, last), row, columns_width_cm(ws, PRINTED))
+    end = place(ws, charts(ws, first, last), row, PRINTED)
     page_setup(ws, PRINTED, end, "6:7")
 
 
 NAME_WIDTH = 26
 """Candidate and offer names wrap past this many characters."""
-CHART_WIDTH_CM = 16
+CHART_WIDTH_CM = 14.5
+"""Three side by side fit the printed table's width."""
 
 
 def chart_height(candidates: int) -> float:
