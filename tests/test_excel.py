@@ -737,8 +737,8 @@ def print_width_px(ws) -> float:
                               for c in range(1, printed_columns(ws) + 1))
 
 
-def chart_extents(xlsx: Path, sheet: str) -> list[tuple[int, int, int]]:
-    """(first column, width, height in EMU) of every chart anchored on a sheet, read from its drawing."""
+def chart_extents(xlsx: Path, sheet: str) -> list[tuple[int, int, int, int]]:
+    """(first column, offset into it, width, height in EMU) of every chart anchored on a sheet, from its drawing."""
     with zipfile.ZipFile(xlsx) as z:
         rels = sheet_parts(z)[sheet].replace("worksheets/", "worksheets/_rels/") + ".rels"
         if rels not in z.namelist():
@@ -748,8 +748,9 @@ def chart_extents(xlsx: Path, sheet: str) -> list[tuple[int, int, int]]:
             return []
         xml = z.read("xl/drawings/" + drawing.group(1).rsplit("/", 1)[1]).decode()
     tag = r"<(?:\w+:)?{}>"
-    found = re.findall(tag.format("from") + tag.format("col") + r'(\d+)<.*?<(?:\w+:)?ext cx="(\d+)" cy="(\d+)"', xml)
-    return [(int(col), int(cx), int(cy)) for col, cx, cy in found]
+    found = re.findall(tag.format("from") + tag.format("col") + r"(\d+)<.*?" + tag.format("colOff") +
+                       r'(\d+)<.*?<(?:\w+:)?ext cx="(\d+)" cy="(\d+)"', xml)
+    return [(int(col), int(off), int(cx), int(cy)) for col, off, cx, cy in found]
 
 
 def test_every_sheet_prints_legibly(workbooks):
@@ -770,10 +771,13 @@ def test_every_sheet_prints_legibly(workbooks):
             width = print_width_px(ws)
             scale = min(1.0, (PAGE_WIDTH_IN - margins.left - margins.right) * 96 / width)
             assert scale >= MIN_SCALE, f"{where} prints at {scale:.0%} of its size"
-            for col, cx, _ in chart_extents(ex.xlsx, ws.title):
+            right = 0.0
+            for col, offset, cx, _ in chart_extents(ex.xlsx, ws.title):
                 left = PX_PER_WIDTH * sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43
-                                          for c in range(1, col + 1))
-                assert left + cx / EMU_PER_PX <= width, f"{where}: a chart prints past the page's right edge"
+                                          for c in range(1, col + 1)) + offset / EMU_PER_PX
+                assert left >= right or left == 0, f"{where}: charts overlap"
+                right = left + cx / EMU_PER_PX
+                assert right <= width + 1, f"{where}: a chart prints past the page's right edge"
         assert wb["Summary"].print_title_rows == "$6:$7"  # the JSON field names and the headers
         rates = wb["Rates"]
         assert rates.cell(int(rates.print_title_rows.split(":")[0].strip("$")), 1).value == "Offer"
@@ -814,7 +818,7 @@ def test_every_chart_label_is_shown(workbooks):
             axes = re.findall(r"<catAx>.*?</catAx>", chart)
             assert axes and all('<tickLblSkip val="1" />' in axis and '<delete val="0" />' in axis for axis in axes)
     candidates = len(ALL_SCHEMES["candidates"])
-    heights_cm = [cy / 360000 for _, _, cy in chart_extents(workbooks["all-schemes"].xlsx, "Summary")]
+    heights_cm = [cy / 360000 for *_, cy in chart_extents(workbooks["all-schemes"].xlsx, "Summary")]
     assert len(heights_cm) == 3 and all(h >= 0.8 * candidates for h in heights_cm)
 
 

@@ -9,8 +9,11 @@ from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.axis import TextAxis, _BaseAxis
 from openpyxl.chart.text import RichText
 from openpyxl.chart.title import Title, title_maker
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -48,6 +51,17 @@ def columns_width_cm(ws: Worksheet, last_col: int) -> float:
                for c in range(1, last_col + 1))
 
 
+def at(ws: Worksheet, x_cm: float) -> tuple[int, float]:
+    """The column (0-based) that `x_cm` from the sheet's left edge falls in, and how far into it."""
+    col = 0
+    while True:
+        width = (ws.column_dimensions[get_column_letter(col + 1)].width or 8.43) * CM_PER_CHARACTER
+        if x_cm < width:
+            return col, x_cm
+        x_cm -= width
+        col += 1
+
+
 def place(ws: Worksheet, charts: Sequence[ChartBase], row: int, last_col: int, new_page: bool = False) -> int:
     """Anchor the charts left to right from `row`, starting a new line where the next would pass column
     `last_col`; on a new page, unless the first line surely fits on the first page below the rows above (a
@@ -58,16 +72,14 @@ def place(ws: Worksheet, charts: Sequence[ChartBase], row: int, last_col: int, n
     tallest_pt = max((chart.height for chart in charts), default=0) / 2.54 * 72
     if new_page or above_pt * 1.15 + tallest_pt > page_pt:  # rows may print taller than reckoned
         ws.row_breaks.append(Break(id=row - 1))
-    x = 0.0
-    col, line_height = 1, 0.0
+    x, line_height = 0.0, 0.0
     for chart in charts:
         if x and x + chart.width > width_cm:
             row += math.ceil((line_height + GAP_CM) / CM_PER_ROW)
-            x, col, line_height = 0.0, 1, 0.0
-        ws.add_chart(chart, f"{get_column_letter(col)}{row}")
+            x, line_height = 0.0, 0.0
+        col, offset = at(ws, x)
+        ws.add_chart(chart, OneCellAnchor(_from=AnchorMarker(col=col, colOff=cm_to_EMU(offset), row=row - 1),
+                                          ext=XDRPositiveSize2D(cm_to_EMU(chart.width), cm_to_EMU(chart.height))))
+        x += chart.width + GAP_CM
         line_height = max(line_height, chart.height)
-        end = x + chart.width + GAP_CM
-        while x < end:  # the next chart starts at the first column boundary past this one
-            x += (ws.column_dimensions[get_column_letter(col)].width or 8.43) * CM_PER_CHARACTER
-            col += 1
     return row + math.ceil((line_height + GAP_CM) / CM_PER_ROW)

@@ -37,7 +37,7 @@ from tco.report.excel.cells import (
     put_text,
     tall,
 )
-from tco.report.excel.charts import labelled, place
+from tco.report.excel.charts import GAP_CM, columns_width_cm, labelled, place
 from tco.report.text import cell_text
 
 SUMMARY = (  # (JSON field, header, format)
@@ -147,14 +147,14 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
         ws.column_dimensions[col(key)].width = min(longest + 2, NAME_WIDTH)
     for r in range(first, last + 1):
         tall(ws, r, [SUMMARY_COL["candidate"], SUMMARY_COL["offer"]])
-    end = place(ws, charts(ws, first, last), row, PRINTED)
+    width_cm = min(CHART_WIDTH_CM, (columns_width_cm(ws, PRINTED) - 2 * GAP_CM) / 3)  # three side by side
+    end = place(ws, charts(ws, first, last, width_cm), row, PRINTED)
     page_setup(ws, PRINTED, end, "6:7")
 
 
 NAME_WIDTH = 26
 """Candidate and offer names wrap past this many characters."""
-CHART_WIDTH_CM = 14.5
-"""Three side by side fit the printed table's width."""
+CHART_WIDTH_CM = 16
 
 
 def chart_height(candidates: int) -> float:
@@ -162,7 +162,7 @@ def chart_height(candidates: int) -> float:
     return max(7.5, 3.5 + 0.8 * candidates)
 
 
-def charts(ws: Worksheet, first: int, last: int) -> list[BarChart]:
+def charts(ws: Worksheet, first: int, last: int, width_cm: float) -> list[BarChart]:
     """Bar charts over the Summary cells, so they move with the figures; every candidate labelled."""
     cats = Reference(ws, min_col=SUMMARY_COL["candidate"], min_row=first, max_row=last)
 
@@ -185,7 +185,7 @@ def charts(ws: Worksheet, first: int, last: int) -> list[BarChart]:
             chart.legend.position = "b"
         else:
             chart.legend = None
-        chart.width, chart.height = CHART_WIDTH_CM, chart_height(last - first + 1)
+        chart.width, chart.height = width_cm, chart_height(last - first + 1)
         return chart
 
     return [
