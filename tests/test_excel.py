@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -30,6 +31,7 @@ from tco.cli.app import main
 from tco.engine.compare import CandidateResult, evaluate
 from tco.engine.job import Job
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Human, Task
+from tco.report.excel.cached import sheet_parts, with_cached_values
 from tco.report.text import cell_text
 from tests.conftest import FIXTURES, REPO
 
@@ -217,11 +219,23 @@ def need_soffice() -> str:
     pytest.skip("LibreOffice is not installed here (apt-get install libreoffice-calc-nogui)")
 
 
+ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+"""LibreOffice's setting "recalculate Excel files on load: always" (by default it shows the cached values)."""
+
+
 def recalculate(files: list[Path], out: Path) -> dict[Path, Path]:
-    """Open each workbook in LibreOffice headless (which recalculates on load) and save it again."""
+    """Open each workbook in LibreOffice headless, recalculating every formula on load, and save it again."""
     soffice = need_soffice()
     out.mkdir(parents=True, exist_ok=True)
     profile = out.parent / f"{out.name}-lo-profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
     result = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                              "--nolockcheck", "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)],
                             capture_output=True, text=True, timeout=900)
@@ -261,12 +275,24 @@ def workbooks(tmp_path_factory) -> dict[str, Exported]:
     return made
 
 
+def poisoned(xlsx: Path, out: Path) -> Path:
+    """A copy of the workbook with every formula's cached value wrong: what LibreOffice then shows, it computed."""
+    wb = openpyxl.load_workbook(xlsx)
+    wrong = {ws.title: {c.coordinate: -1 for row in ws.iter_rows() for c in row if c.data_type == "f"}
+             for ws in wb.worksheets}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / xlsx.name).write_bytes(with_cached_values(xlsx.read_bytes(), wrong))
+    return out / xlsx.name
+
+
 @pytest.fixture(scope="module")
 def exported(workbooks, tmp_path_factory) -> dict[str, Exported]:
-    """Every exported workbook, and the same recalculated by LibreOffice."""
-    calc = recalculate([e.xlsx for e in workbooks.values()], tmp_path_factory.mktemp("recalculated"))
+    """Every exported workbook, and the same recalculated by LibreOffice (from a copy with wrong cached values)."""
+    tmp = tmp_path_factory.mktemp("recalculated")
+    copies = {e.xlsx: poisoned(e.xlsx, tmp / "poisoned") for e in workbooks.values()}
+    calc = recalculate(list(copies.values()), tmp / "out")
     for e in workbooks.values():
-        e.recalculated = calc[e.xlsx]
+        e.recalculated = calc[copies[e.xlsx]]
     return workbooks
 
 
@@ -277,20 +303,27 @@ class Edited:
     books: Path | None
     original: Path
     recalculated: Path
+    changed: tuple[int, int] = (0, 0)
+    """How many inputs and how many rates the edits changed."""
 
 
-def set_input(wb: openpyxl.Workbook, name: str, value: Any) -> None:
+def set_input(wb: openpyxl.Workbook, name: str, value: Any) -> bool:
+    """Set a named input; whether that changed it."""
     [(sheet, coord)] = list(wb.defined_names[name].destinations)
     cell = wb[sheet][coord.replace("$", "")]
     assert isinstance(cell.value, (int, float)), f"{name} is not a number input"
-    cell.value = value
+    changed, cell.value = cell.value != value, value
+    return changed
 
 
-def set_rate(wb: openpyxl.Workbook, offer: str, entry: str, value: Any) -> None:
+def set_rate(wb: openpyxl.Workbook, offer: str, entry: str, value: Any) -> bool:
+    """Set a rate on the Rates sheet; whether that changed it."""
     ws = wb["Rates"]
     rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == offer and ws.cell(r, 2).value == entry]
     assert len(rows) == 1, f"{offer} {entry} on Rates: {rows}"
-    ws.cell(rows[0], 3).value = value
+    cell = ws.cell(rows[0], 3)
+    changed, cell.value = cell.value != value, value
+    return changed
 
 
 def edit_yaml(data: dict[str, Any], name: str, value: Any) -> None:
@@ -321,21 +354,22 @@ def edited(exported, tmp_path_factory) -> dict[str, Edited]:
         case = ex.case
         wb = openpyxl.load_workbook(ex.xlsx)
         data = yaml.safe_load(case.workload.read_text())
+        inputs = rates = 0
         for name, value in case.edits.items():
-            set_input(wb, name, value)
+            inputs += set_input(wb, name, value)
             edit_yaml(data, name, value)
         books = case.books
         if case.rate_edits:
             acme = copy.deepcopy(ACME)
             for (offer, entry), value in case.rate_edits.items():
-                set_rate(wb, offer, entry, value)
+                rates += set_rate(wb, offer, entry, value)
                 edit_book(acme, offer, entry, value)
             books = write_books(tmp / f"{key}-books", acme)
         wb.calculation.fullCalcOnLoad = True
         wb.save(tmp / f"{key}.xlsx")
         workload = tmp / f"{key}.yaml"
         workload.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-        made[key] = Edited(case, workload, books, tmp / f"{key}.xlsx", tmp / f"{key}.xlsx")
+        made[key] = Edited(case, workload, books, tmp / f"{key}.xlsx", tmp / f"{key}.xlsx", (inputs, rates))
     calc = recalculate([e.original for e in made.values()], tmp / "recalculated")
     for e in made.values():
         e.recalculated = calc[e.original]
@@ -414,13 +448,27 @@ def formula_cells(wb: openpyxl.Workbook):
                     yield ws.title, cell.coordinate, "verdict.best", None
                 elif ws.title == "Assumptions" and ws.cell(cell.row, 1).value in ("months_per_period", "hours_per_period"):
                     yield ws.title, cell.coordinate, f"assumption.{ws.cell(cell.row, 1).value}", None
+                elif str(ws.cell(cell.row, 1).value).endswith("edited since export (live):"):
+                    yield ws.title, cell.coordinate, f"edits.{ws.title}", None
+                elif ws.title == "Summary" and cell.coordinate == "A5":
+                    yield ws.title, cell.coordinate, "edits.flag", None
                 else:
                     pytest.fail(f"formula {ws.title}!{cell.coordinate} {cell.value} is not one the test can check")
 
 
+def flag(changed: tuple[int, int]) -> str:
+    """What Summary says when `changed` inputs and rates differ from those exported."""
+    n = sum(changed)
+    if not n:
+        return "Inputs and rates are as exported: every figure is current."
+    return (f"{n} input(s) or rate(s) differ from those exported: figures marked not live are stale (the verdict, "
+            "break-even success, any simulation); run tco export again.")
+
+
 def check(original: Path, recalculated: Path, results: list[CandidateResult], doc: dict[str, Any],
-          period: str) -> Checked:
-    """Every formula's recalculated value against the engine (exact) and the JSON document (rounded)."""
+          period: str, changed: tuple[int, int] = (0, 0)) -> Checked:
+    """Every formula's recalculated value against the engine (exact) and the JSON document (rounded); the edit
+    counters against `changed` (inputs, rates)."""
     formulas = openpyxl.load_workbook(original)
     values = openpyxl.load_workbook(recalculated, data_only=True)
     names = [r.candidate for r in results]
@@ -435,6 +483,9 @@ def check(original: Path, recalculated: Path, results: list[CandidateResult], do
         elif key.startswith("assumption."):
             table = MONTHS_PER_PERIOD if key.endswith("months_per_period") else HOURS_PER_PERIOD
             checks = [(table[period], 0.0)]
+        elif key.startswith("edits."):
+            expected = {"edits.Assumptions": changed[0], "edits.Rates": changed[1], "edits.flag": flag(changed)}
+            checks = [(expected[key], 0.0)]
         else:
             assert key and n, f"{where}: a formula row without a field or candidate"
             result = results[n - 1]
@@ -477,13 +528,27 @@ def test_every_formula_recalculates_to_the_engine(exported, tco):
     print("\n".join(report))
 
 
+def test_cached_values_are_the_engines_figures(workbooks, tco):
+    """Beside every formula the file stores its value as exported (the engine's figure), so previews that do not
+    calculate (mail, Quick Look) show numbers; Excel recalculates on open (fullCalcOnLoad), LibreOffice on edit."""
+    for key, ex in workbooks.items():
+        case = ex.case
+        period = yaml.safe_load(case.workload.read_text()).get("period", "month")
+        checked = check(ex.xlsx, ex.xlsx, engine(case), compare_json(tco, case), period)
+        assert not checked.failures, f"{key}:\n" + "\n".join(checked.failures[:30])
+        assert checked.max_relative < 1e-15  # the engine's Decimal, as the nearest double
+    with zipfile.ZipFile(workbooks["all-schemes"].xlsx) as z:
+        summary = z.read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="A5" s="' in summary and 't="str"><f>IF(inputs_edited+rates_edited=0' in summary
+
+
 def test_edited_inputs_recalculate_to_tco_compare_on_the_edited_files(edited, tco):
     report = []
     for key, e in edited.items():
         results = engine(e.case, e.workload, e.books)
         doc = compare_json(tco, e.case, e.workload, e.books)
         period = yaml.safe_load(e.workload.read_text()).get("period", "month")
-        checked = check(e.original, e.recalculated, results, doc, period)
+        checked = check(e.original, e.recalculated, results, doc, period, e.changed)
         assert not checked.failures, f"{key} after editing {e.case.edits}:\n" + "\n".join(checked.failures[:30])
         report.append(f"{key} (edited): {checked.formulas} formula cells, max relative deviation {checked.max_relative:.1e}")
     print("\n".join(report))
@@ -541,17 +606,26 @@ def test_workload_inputs_are_named_rows_with_unit_and_explanation(workbooks):
 
 
 def test_rates_cite_every_book_used(workbooks, tco):
+    """Rates lists each file read (path relative to the workload, sha256), then every entry with its version,
+    retrieval date and source link."""
     ex = workbooks["all-schemes"]
     doc = compare_json(tco, ex.case)
     ws = openpyxl.load_workbook(ex.xlsx)["Rates"]
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
-    assert {(b["vendor"], b["version"], b["sha256"]) for b in doc["pricebooks"]} == {
-        (r[4], r[5], r[9]) for r in rows if r[4] != "tokenizers"}
-    for row in ws.iter_rows(min_row=5):
-        assert row[7].hyperlink is not None and row[7].hyperlink.target == row[7].value
-        assert re.fullmatch(r"[0-9a-f]{64}", row[9].value)
-        assert re.fullmatch(r"\d{4}-\d\d-\d\d", row[6].value)
-    entries = {(r[0], r[1]) for r in rows}
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Offer")
+    files = [ws.cell(r, 1).value for r in range(5, header - 1)]
+    tokenizers = hashlib.sha256((ex.case.books / "tokenizers.yaml").read_bytes()).hexdigest()
+    assert files == [f"{b['vendor']} {b['version']}: books/{b['vendor']}/{b['version']}.yaml, sha256 {b['sha256']}"
+                     for b in doc["pricebooks"]] + [f"tokenizers: books/tokenizers.yaml, sha256 {tokenizers}"]
+    versions = {b["vendor"]: b["version"] for b in doc["pricebooks"]}
+    rows = list(ws.iter_rows(min_row=header + 1))
+    assert [c.value for c in ws[header]][:8] == ["Offer", "Entry", "Value", "Unit", "Version", "Retrieved", "Source",
+                                                 "Notes"]
+    for row in rows:
+        offer, version, retrieved, source = row[0].value, row[4].value, row[5].value, row[6]
+        assert version == (None if offer.startswith("tokenizer ") else versions[offer.split("/")[0]]), offer
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", retrieved)
+        assert source.hyperlink is not None and source.hyperlink.target == source.value
+    entries = {(r[0].value, r[1].value) for r in rows}
     assert {("acme/long", "context_tiers[1].service_tiers.batch.input_mtok"), ("acme/ptu", "terms.year.unit_month"),
             ("acme/credits-actions", "packs[1].price"), ("tokenizer wide", "tokenizers.wide.ratio.code")} <= entries
 
@@ -624,7 +698,7 @@ def test_finish(workbooks):
         assert ws.print_area, ws.title
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.print_title_rows, ws.title
-        assert all(d.width and 8 <= d.width <= 120 for d in ws.column_dimensions.values()), ws.title
+        assert all(d.width and 6 <= d.width <= 120 for d in ws.column_dimensions.values()), ws.title
     calc = wb["Calc"]
     money = [calc.cell(r, 3) for r in range(1, calc.max_row + 1)
              if calc.cell(r, 5).value in ("period_cost", "cost_per_completed_task", "breakdown.call_charge")]
@@ -644,6 +718,153 @@ def test_finish(workbooks):
         assert len(charts) == 3
         assert b'grouping val="stacked"' in z.read(charts[2])
         assert b"Summary" in z.read(charts[0])  # the charts plot the live Summary cells
+
+
+# ---------------------------------------------------------------- print and preview
+
+PAGE_WIDTH_IN = 11.0
+"""Landscape US Letter: narrower across than landscape A4."""
+PX_PER_WIDTH = 7
+"""Pixels at 96 dpi per unit of column width: the widest digit of Calibri 11, the workbook's font."""
+MIN_SCALE = 0.55
+"""No sheet prints smaller than this when fitted one page wide: 11 pt text prints at 6 pt or more."""
+EMU_PER_PX = 9525
+
+
+def printed_columns(ws) -> int:
+    return openpyxl.utils.column_index_from_string(re.sub(r"[^A-Z]", "", ws.print_area.split(":")[-1]))
+
+
+def print_width_px(ws) -> float:
+    return PX_PER_WIDTH * sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43
+                              for c in range(1, printed_columns(ws) + 1))
+
+
+def chart_extents(xlsx: Path, sheet: str) -> list[tuple[int, int, int, int]]:
+    """(first column, offset into it, width, height in EMU) of every chart anchored on a sheet, from its drawing."""
+    with zipfile.ZipFile(xlsx) as z:
+        rels = sheet_parts(z)[sheet].replace("worksheets/", "worksheets/_rels/") + ".rels"
+        if rels not in z.namelist():
+            return []
+        drawing = re.search(r'Target="([^"]*drawings/drawing\d+\.xml)"', z.read(rels).decode())
+        if drawing is None:
+            return []
+        xml = z.read("xl/drawings/" + drawing.group(1).rsplit("/", 1)[1]).decode()
+    tag = r"<(?:\w+:)?{}>"
+    found = re.findall(tag.format("from") + tag.format("col") + r"(\d+)<.*?" + tag.format("colOff") +
+                       r'(\d+)<.*?<(?:\w+:)?ext cx="(\d+)" cy="(\d+)"', xml)
+    return [(int(col), int(off), int(cx), int(cy)) for col, off, cx, cy in found]
+
+
+def test_every_sheet_prints_legibly(workbooks):
+    """Landscape, one page wide and as many tall as it takes, at a readable scale; narrow margins, the header
+    row repeated on every page, a footer with the file, sheet and page; charts inside the printed width."""
+    for key, ex in workbooks.items():
+        wb = openpyxl.load_workbook(ex.xlsx)
+        for ws in wb.worksheets:
+            where = f"{key}: {ws.title}"
+            setup, margins = ws.page_setup, ws.page_margins
+            assert setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage, where
+            assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), where
+            assert margins.left == margins.right == 0.4 and margins.top <= 0.6 and margins.bottom <= 0.6, where
+            assert (ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text) == (
+                "&F", "&A", "page &P of &N"), where
+            titles = [int(n) for n in re.findall(r"\d+", ws.print_title_rows)]
+            assert titles, where
+            width = print_width_px(ws)
+            scale = min(1.0, (PAGE_WIDTH_IN - margins.left - margins.right) * 96 / width)
+            assert scale >= MIN_SCALE, f"{where} prints at {scale:.0%} of its size"
+            right = 0.0
+            for col, offset, cx, _ in chart_extents(ex.xlsx, ws.title):
+                left = PX_PER_WIDTH * sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43
+                                          for c in range(1, col + 1)) + offset / EMU_PER_PX
+                assert left >= right or left == 0, f"{where}: charts overlap"
+                right = left + cx / EMU_PER_PX
+                assert right <= width + 1, f"{where}: a chart prints past the page's right edge"
+        assert wb["Summary"].print_title_rows == "$6:$7"  # the JSON field names and the headers
+        rates = wb["Rates"]
+        assert rates.cell(int(rates.print_title_rows.split(":")[0].strip("$")), 1).value == "Offer"
+    simulation = openpyxl.load_workbook(workbooks["ranged"].xlsx)["Simulation"]
+    assert len(simulation.row_breaks.brk) == 1  # the histograms start a page
+
+
+def header_rows(ws) -> list[int]:
+    return [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).fill.fgColor.rgb == "00D9E1F2"]
+
+
+def test_headers_align_with_their_numbers(workbooks):
+    """Every header over a column that holds numbers is right-aligned, as the numbers are; the rest left."""
+    for key in ("all-schemes", "ranged"):
+        values = openpyxl.load_workbook(workbooks[key].xlsx, data_only=True)  # formulas by their cached values
+        seen = 0
+        for ws in values.worksheets:
+            headers = header_rows(ws)
+            for row, end in zip(headers, [*headers[1:], ws.max_row + 1], strict=True):
+                below = [ws[r] for r in range(row + 1, end)]  # the table under this header
+                for cell in ws[row]:
+                    if cell.value is None or cell.column > ws.max_column:
+                        continue
+                    column = [line[cell.column - 1].value for line in below if line[cell.column - 1].value is not None]
+                    expected = "right" if any(isinstance(v, (int, float)) for v in column) else "left"
+                    assert cell.alignment.horizontal == expected, f"{key} {ws.title}!{cell.coordinate} {cell.value}"
+                    seen += 1
+        assert seen > 40
+
+
+def test_every_chart_label_is_shown(workbooks):
+    """Category axes label every category (no candidate or bin skipped where labels crowd), and the bar charts
+    give each candidate room for its label."""
+    for key in ("all-schemes", "ranged"):
+        with zipfile.ZipFile(workbooks[key].xlsx) as z:
+            charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+        for chart in charts:
+            axes = re.findall(r"<catAx>.*?</catAx>", chart)
+            assert axes and all('<tickLblSkip val="1" />' in axis and '<delete val="0" />' in axis for axis in axes)
+    candidates = len(ALL_SCHEMES["candidates"])
+    heights_cm = [cy / 360000 for *_, cy in chart_extents(workbooks["all-schemes"].xlsx, "Summary")]
+    assert len(heights_cm) == 3 and all(h >= 0.8 * candidates for h in heights_cm)
+
+
+def test_no_machine_paths(workbooks):
+    """Files are named relative to the tco package (bundled price books) or to the workload, never by where the
+    exporting machine keeps them."""
+    local = [str(Path.home()), sys.prefix, str(REPO), str(next(iter(workbooks.values())).xlsx.parent.parent), "../"]
+    for key, ex in workbooks.items():
+        wb = openpyxl.load_workbook(ex.xlsx)
+        texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"]
+        for text in texts:
+            assert not any(path in text for path in local), f"{key}: {text}"
+    summary = openpyxl.load_workbook(workbooks["support-bot"].xlsx)["Summary"]
+    notes = [str(c.value) for row in summary.iter_rows() for c in row if c.value]
+    assert "; workload support-bot.yaml (sha256 " in summary["A2"].value
+    assert any(re.fullmatch(r" +anthropic \S+: tco/pricebooks/anthropic/\S+\.yaml, sha256 [0-9a-f]{64}", n)
+               for n in notes)
+    assert any(n.startswith("    tokenizers: tco/pricebooks/tokenizers.yaml, sha256 ") for n in notes)
+    rates = openpyxl.load_workbook(workbooks["all-schemes"].xlsx)["Rates"]
+    assert rates["A5"].value.startswith("acme 2026-01-01: books/acme/2026-01-01.yaml, sha256 ")
+
+
+def test_edits_flag_the_figures_that_are_not_live(edited, exported):
+    """After an edit, Summary says how many inputs and rates differ from those exported and that the figures
+    marked not live are stale; the edited cells and the not-live figures are shaded (conditional formats)."""
+    e = edited["all-schemes"]
+    before = openpyxl.load_workbook(exported["all-schemes"].recalculated, data_only=True)
+    after = openpyxl.load_workbook(e.recalculated, data_only=True)
+    assert e.changed == (len(e.case.edits), len(RATE_EDITS)) == (7, 4)
+    assert before["Summary"]["A5"].value == "Inputs and rates are as exported: every figure is current."
+    assert after["Summary"]["A5"].value.startswith("11 input(s) or rate(s) differ from those exported: figures "
+                                                   "marked not live are stale")
+    assert (after["Assumptions"]["C3"].value, after["Rates"]["C3"].value) == (7, 4)
+    wb = openpyxl.load_workbook(exported["all-schemes"].xlsx)
+    rules = {ws.title: {(str(r.sqref), rule.formula[0]) for r in ws.conditional_formatting for rule in r.rules}
+             for ws in wb.worksheets}
+    stale = "inputs_edited+rates_edited>0"
+    assert {("K8:K23", stale), ("A3", stale), ("A5", stale)} <= rules["Summary"]
+    calc = wb["Calc"]
+    not_live = {f"C{r}" for r in range(1, calc.max_row + 1) if calc.cell(r, 5).value == "break_even_success_rate"}
+    assert not_live <= {where for where, formula in rules["Calc"] if formula == stale}
+    assert any(formula.startswith("AND(F") for _, formula in rules["Assumptions"])
+    assert any(formula.startswith("AND(I") for _, formula in rules["Rates"])
 
 
 def test_export_writes_whole_or_not_at_all(tco, tmp_path):
@@ -709,7 +930,8 @@ def test_candidates_on_the_same_offer_keep_their_own_inputs(tco, write, tmp_path
 
 def test_simulation_sheet_holds_what_tco_compare_simulates(workbooks, tco):
     """`tco export W -o F.xlsx --simulate N --seed S` adds a Simulation sheet with the figures of
-    `tco compare W --simulate N --seed S --format json`: percentiles, ranges, histogram, and a chart of it."""
+    `tco compare W --simulate N --seed S --format json`: percentiles, ranges, histogram, and a small chart of it
+    per candidate."""
     ex = workbooks["ranged"]
     run = tco("compare", *ex.case.args(), "--simulate", str(DRAWS), "--seed", str(SEED), "--format", "json")
     assert run.code == 0, run.err
@@ -721,16 +943,16 @@ def test_simulation_sheet_holds_what_tco_compare_simulates(workbooks, tco):
                                      f"seed {SEED}.")
     assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]  # values, not formulas
 
-    keys = {ws.cell(6, c).value: c for c in range(3, ws.max_column + 1) if ws.cell(6, c).value}
+    keys = {ws.cell(7, c).value: c for c in range(3, ws.max_column + 1) if ws.cell(7, c).value}
     assert "simulation.cost_per_completed_task.p50" in keys and "risk.p95_over_p50" in keys
-    for r, result in enumerate(doc["results"], 8):  # ranked as tco compare ranks them
+    for r, result in enumerate(doc["results"], 9):  # ranked as tco compare ranks them
         assert ws.cell(r, 2).value == cell_text(result["candidate"])
         for key, col in keys.items():
             ok, _ = matches(ws.cell(r, col).value, json_value(result, key), 6e-11)
             assert ok, f"{result['candidate']} {key}: {ws.cell(r, col).value} in the sheet, {json_value(result, key)} in JSON"
-    p50 = ws.cell(8, keys["simulation.cost_per_completed_task.p50"])
+    p50 = ws.cell(9, keys["simulation.cost_per_completed_task.p50"])
     assert p50.number_format == '"$"#,##0.0000'
-    assert ws.cell(8, keys["simulation.probability_cheapest"]).number_format == "0.00%"
+    assert ws.cell(9, keys["simulation.probability_cheapest"]).number_format == "0.00%"
 
     rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
     ranges = [[ws.cell(r, c).value for c in range(1, 7)] for r in range(rows["Input"] + 1, rows["Histogram"] - 1)]
@@ -750,9 +972,18 @@ def test_simulation_sheet_holds_what_tco_compare_simulates(workbooks, tco):
 
     with zipfile.ZipFile(ex.xlsx) as z:
         charts = [z.read(n) for n in z.namelist() if n.startswith("xl/charts/chart")]
-    [histogram] = [c for c in charts if b"'Simulation'!" in c]  # over the sheet's counts, a series per candidate
-    assert f"Cost per completed task across {DRAWS:,} draws".encode() in histogram
-    assert b'barDir val="col"' in histogram and histogram.count(b"<ser>") == len(doc["results"])
+    histograms = [c.decode() for c in charts if b"'Simulation'!" in c]  # over the sheet's counts
+    assert len(histograms) == len(doc["results"])  # one small chart per candidate, in ranked order
+    header = rows["From"]
+    scales = set()
+    for col, (chart, result) in enumerate(zip(histograms, doc["results"], strict=True), 3):
+        assert 'barDir val="col"' in chart and chart.count("<ser>") == 1
+        assert f"<a:t>{result['candidate']}</a:t>" in chart
+        letter = openpyxl.utils.get_column_letter(col)
+        assert f"'Simulation'!${letter}${header + 1}:${letter}${header + len(bins['counts'][result['candidate']])}" in chart
+        assert '<tickLblSkip val="1"' in chart  # every bin labelled
+        scales.add(re.search(r'<max val="([0-9.]+)"', chart).group(1))
+    assert scales == {str(max(max(c) for c in bins["counts"].values()))}  # one scale of draws for all
 
 
 def test_without_simulate_ranges_show_their_likely_value(tco, workbooks, tmp_path):

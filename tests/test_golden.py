@@ -37,3 +37,19 @@ def test_worked_example_renders_as_before(tco, monkeypatch, format):
 
 def test_golden_fixture_workload_is_the_design_example():
     assert (FIXTURES / "worked_example.yaml").read_text().startswith("# The worked example of DESIGN.md")
+
+
+VIEWS = {"80": (), "wide": ("--wide",), "chart": ("--chart", "--simulate", "200")}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_worked_example_table_views_at_80_columns_render_as_before(tco, monkeypatch, view):
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "80")
+    run = tco("compare", "tests/fixtures/worked_example.yaml", "--pricebooks", "tests/fixtures/pricebooks",
+              "--as-of", "2026-06-01", *VIEWS[view])
+    assert run.code == 0, run.err
+    golden = GOLDEN / f"worked_example.{view}.txt"
+    if UPDATE:
+        golden.write_text(run.out)
+    assert run.out == golden.read_text()

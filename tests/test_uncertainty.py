@@ -176,7 +176,9 @@ def test_candidates_share_their_draws_so_differences_are_not_noise(run, write):
 def test_simulation_shows_in_every_text_format(tco, write):
     path = str(write("w.yaml", RANGED))
     table = tco("compare", path, *BOOKS, "--simulate", "2000").out
-    assert "P5–P95 per" in table and "Cheapest" in table and "Simulated: 2,000 draws of 6 range(s), seed 0" in table
+    assert "Simulated cost per completed task" in table and "P50" in table and "Cheapest" in table
+    assert "Simulated: 2,000 draws of 6 range(s), seed 0" in table
+    assert "P5–P95 per" in tco("compare", path, *BOOKS, "--simulate", "2000", "--wide").out
     markdown = tco("compare", path, *BOOKS, "--simulate", "2000", "--format", "markdown").out
     assert "| P5–P95 per completed task | Cheapest in | Period P95 ÷ P50 |" in markdown
     header, *rows = tco("compare", path, *BOOKS, "--simulate", "2000", "--format", "csv").out.splitlines()

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tco.cli.console import progress_bar, show
-from tco.cli.options import AsOfOption, Format, FormatOption, PricebooksOption, SeedOption, SimulateOption, as_of_date
+from tco.cli.options import (
+    AsOfOption,
+    Format,
+    FormatOption,
+    PricebooksOption,
+    SeedOption,
+    SimulateOption,
+    WideOption,
+    as_of_date,
+)
 from tco.errors import TcoError, nearest
 
 
@@ -20,6 +30,9 @@ def compare(
     sort: Annotated[str, typer.Option("--sort", help="Rank by this result field.")] = "cost_per_completed_task",
     simulate: SimulateOption = None,
     seed: SeedOption = 0,
+    wide: WideOption = False,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw cost per completed task as bars (with --simulate, each "
+                                        "candidate's distribution as a histogram); table format only.")] = False,
 ) -> None:
     """Rank the workload's candidates by cost per completed task, with success-adjusted cost and risk.
 
@@ -31,8 +44,10 @@ def compare(
 
     if sort not in SORT_FIELDS:
         raise TcoError(f"--sort: unknown field {sort!r}; expected one of {', '.join(SORT_FIELDS)}{nearest(sort, SORT_FIELDS)}")
+    if chart and format is not Format.table:
+        raise TcoError(f"--chart draws in the terminal table only; --format {format.value} gives the figures it draws")
     with progress_bar(simulate) as progress:
         doc = run_compare(workload, as_of_date(as_of), pricebooks, sort, simulate, seed, progress)
     from tco.report import csv_report, markdown, table
 
-    show(doc, format, table.render, markdown.render, csv_report.render)
+    show(doc, format, partial(table.render, wide=wide, chart=chart), markdown.render, csv_report.render)

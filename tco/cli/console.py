@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -13,6 +14,21 @@ from tco.files.output import STDOUT, printable, write_stdout
 
 out = Console(file=STDOUT, highlight=False, soft_wrap=False, emoji=False)  # ":100:" in text stays text
 err = Console(stderr=True, highlight=False, emoji=False)
+UNLIMITED = 100_000
+
+
+def layout_width() -> int | None:
+    """The width output for people is laid out for: a terminal's own width (or COLUMNS, if set); in a pipe,
+    COLUMNS if set, otherwise None: no limit, so tables take their natural width and text is not wrapped."""
+    if out.is_terminal or os.environ.get("COLUMNS", "").isdigit():
+        return out.width
+    return None
+
+
+def print_rich(renderable: Any) -> None:
+    """Print tables and text for people at `layout_width()`. A table wider than that is printed whole, never cut."""
+    console = Console(file=STDOUT, highlight=False, soft_wrap=False, emoji=False, width=layout_width() or UNLIMITED)
+    console.print(renderable, crop=False)
 
 
 def print_json(data: Any) -> None:
@@ -33,7 +49,7 @@ def show(doc: dict[str, Any], format: str, table: Callable[[dict], Any], markdow
     elif format == "csv":
         print_text(csv(doc))
     else:
-        out.print(table(printable(doc)))
+        print_rich(table(printable(doc)))
 
 
 @contextmanager

@@ -56,6 +56,8 @@ SimulateOption = Annotated[
     typer.Option("--simulate", metavar="N", show_default=False,
                  help="Draw the workload's ranges N times (e.g. 10000) and report percentiles and the chance each candidate is cheapest."),
 ]
+WideOption = Annotated[bool, typer.Option("--wide", help="Show every column, not only those that fit 80 columns; "
+                                           "the table may be wider than the terminal (nothing is cut).")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed for --simulate: the same seed gives the same figures.")]
 
 
@@ -68,7 +70,3 @@ def as_of_date(text: str | None, option: str = "--as-of") -> dt.date:
     except ValueError:
         raise TcoError(f"{option}: {text!r} is not a date; expected YYYY-MM-DD") from None
 
-
-def check_format(value: Format, allowed: tuple[Format, ...]) -> None:
-    if value not in allowed:
-        raise TcoError(f"--format: {value.value!r} is not available here; expected one of {', '.join(f.value for f in allowed)}")

@@ -9,8 +9,15 @@ from typing import Annotated, Any
 import typer
 
 from tco.cli import pricebook_diff
-from tco.cli.console import err, out, print_json
-from tco.cli.options import AsOfOption, Format, PricebooksOption, TableOrJsonOption, as_of_date, check_format
+from tco.cli.console import err, layout_width, out, print_json, print_rich, print_text
+from tco.cli.options import (
+    AsOfOption,
+    Format,
+    PricebooksOption,
+    TableOrJsonOption,
+    WideOption,
+    as_of_date,
+)
 from tco.files.output import printable
 
 app = typer.Typer(help="Check, list, show, diff and import price books.", no_args_is_help=True)
@@ -98,20 +105,15 @@ def _listing(pricebooks: Path | None) -> dict[str, Any]:
 
 
 @app.command("list")
-def list_(pricebooks: PricebooksOption = None, format: TableOrJson = Format.table) -> None:
-    """List vendors, offers, schemes, versions and retrieval dates."""
-    check_format(format, (Format.table, Format.json))
+def list_(pricebooks: PricebooksOption = None, format: TableOrJson = Format.table, wide: WideOption = False) -> None:
+    """List vendors, offers, schemes, versions and retrieval dates (names with --wide)."""
     listing = printable(_listing(pricebooks))
     if format is Format.json:
         print_json(listing)
         return
-    from rich.table import Table
+    from tco.report.listing import offers_table
 
-    table = Table("Offer", "Scheme", "Name", "Versions", "Retrieved", header_style="bold")
-    for vendor in listing["vendors"]:
-        for offer in vendor["offers"]:
-            table.add_row(offer["id"], offer["scheme"], offer["name"], ", ".join(offer["versions"]), offer["retrieved"])
-    out.print(table)
+    print_rich(offers_table(listing, wide))
 
 
 @app.command()
@@ -124,7 +126,6 @@ def show(
     """Show one offer as in force on a date: its rates, tokenizer, source and retrieval date."""
     from tco.files.pricebooks import load_catalog
 
-    check_format(format, (Format.table, Format.json))
     selection = load_catalog(pricebooks).as_of(as_of_date(as_of))
     ref = selection.get(offer)
     fields = json.loads(ref.offer.model_dump_json())
@@ -145,8 +146,9 @@ def show(
         return
     import yaml
 
-    out.print(f"[bold]{ref.id}[/bold]  ({ref.source.file})")
-    out.print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), markup=False)
+    width = layout_width()
+    print_text(f"{ref.id}  ({ref.source.file})\n"
+               + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=width or float("inf")))
 
 
 @app.command()
@@ -166,7 +168,7 @@ def schema(
         return
     if kind not in SCHEMAS:
         raise TcoError(f"unknown schema {kind!r}; expected one of {', '.join(SCHEMAS)}{nearest(kind, SCHEMAS)}")
-    out.print(schema_json(kind), end="", markup=False)
+    print_text(schema_json(kind))
 
 
 app.command("diff")(pricebook_diff.diff)

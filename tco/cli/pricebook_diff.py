@@ -7,8 +7,15 @@ from typing import Annotated
 
 import typer
 
-from tco.cli.console import out, print_json, print_text
-from tco.cli.options import AsOfOption, Format, PricebooksOption, TableOrJsonOption, as_of_date, format_option
+from tco.cli.console import print_json, print_rich, print_text
+from tco.cli.options import (
+    AsOfOption,
+    Format,
+    PricebooksOption,
+    TableOrJsonOption,
+    as_of_date,
+    format_option,
+)
 from tco.errors import TcoError, gather, nearest
 from tco.files.output import printable
 
@@ -49,7 +56,7 @@ def diff(
     elif format is Format.markdown:
         print_text(diff_report.markdown(doc))
     else:
-        out.print(diff_report.table(printable(doc)))
+        print_rich(diff_report.table(printable(doc)))
     if violations:
         raise refuse(violations, result.base)
 
@@ -104,4 +111,4 @@ def import_(
     if format is Format.json:
         print_json(doc)
     else:
-        out.print(diff_report.import_table(doc))
+        print_rich(diff_report.import_table(doc))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tco.cli.console import show
-from tco.cli.options import AsOfOption, Format, FormatOption, PricebooksOption, as_of_date
+from tco.cli.options import AsOfOption, Format, FormatOption, PricebooksOption, WideOption, as_of_date
 
 
 def sensitivity(
@@ -18,10 +19,11 @@ def sensitivity(
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
     format: FormatOption = Format.table,
+    wide: WideOption = False,
 ) -> None:
     """A tornado: each range from its low to its high end, the other inputs at their likely values, widest swing first."""
     from tco.api import run_sensitivity
     from tco.report import sensitivity as report
 
     doc = run_sensitivity(workload, as_of_date(as_of), pricebooks, candidate)
-    show(doc, format, report.render_table, report.render_markdown, report.render_csv)
+    show(doc, format, partial(report.render_table, wide=wide), report.render_markdown, report.render_csv)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from tco.engine.breakeven import Breakeven
@@ -14,6 +13,7 @@ from tco.errors import dotted
 from tco.files.workloads import WorkloadFile
 from tco.report import csv_report
 from tco.report.document import heading, plain
+from tco.report.grid import Column, Grid
 from tco.report.markdown import escape
 from tco.report.text import figure, money
 
@@ -73,13 +73,11 @@ def statement(doc: dict[str, Any]) -> str:
 def render_table(doc: dict[str, Any]) -> Group:
     parts: list[Any] = [Text(doc["text"])]
     if doc["crossings"]:
-        table = Table(title=f"{doc['a']} vs {doc['b']} as {doc['label']} varies", title_justify="left", header_style="bold")
-        for name in (doc["label"], doc["a"], doc["b"], "Below", "Above"):
-            table.add_column(Text(name), justify="right" if name not in ("Below", "Above") else "left")
-        for c in doc["crossings"]:
-            table.add_row(figure(c["value"]), money(c["a_cost"]), money(c["b_cost"]), Text(_order(c["cheaper_below"])),
-                          Text(_order(c["cheaper_above"])))
-        parts.insert(0, table)
+        columns = [Column(doc["label"], right=True), Column(doc["a"], right=True), Column(doc["b"], right=True),
+                   Column("Below"), Column("Above")]
+        rows = [[figure(c["value"]), money(c["a_cost"]), money(c["b_cost"]), _order(c["cheaper_below"]),
+                 _order(c["cheaper_above"])] for c in doc["crossings"]]
+        parts.insert(0, Grid(columns, rows, title=f"{doc['a']} vs {doc['b']} as {doc['label']} varies"))
     return Group(*parts)
 
 

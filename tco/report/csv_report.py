@@ -20,12 +20,12 @@ TEXT = {"candidate", "offer", "scheme", "failure_bearer", "volume_bearer", "pric
 
 def table(columns: Sequence[str], rows: Iterable[dict[str, Any]], text: Collection[str]) -> str:
     """Rows as CSV under a header of `columns`: the cells of the `text` columns are text that can never become a
-    formula (`cell_text`), None is an empty cell, and a cell holding a CR or LF is quoted, so it stays one cell."""
+    formula (`cell_text`), None (or no value) is an empty cell, and a cell holding a CR or LF is quoted, so it stays one cell."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # the csv module quotes a CR only if it ends lines too
     lines = []
     for row in [dict(zip(columns, columns, strict=True)), *rows]:
-        writer.writerow("" if row[c] is None else cell_text(str(row[c])) if c in text else row[c] for c in columns)
+        writer.writerow("" if row.get(c) is None else cell_text(str(row[c])) if c in text else row[c] for c in columns)
         lines.append(out.getvalue().removesuffix("\r\n"))
         out.seek(0)
         out.truncate()

@@ -199,11 +199,33 @@ def markdown(doc: dict[str, Any]) -> str:
 # --- terminal table ------------------------------------------------------------------------------------------
 
 
-def table(doc: dict[str, Any]) -> Any:
-    """The diff as rich renderables for the terminal."""
-    from rich.console import Group
-    from rich.table import Table
+def _by_subject(changes: list[dict[str, Any]]) -> list[list[Any]]:
+    """Rows of rate changes, each subject (offer or tokenizer) on a row of its own above its fields, so a long id
+    and a long field share one column."""
     from rich.text import Text
+
+    rows: list[list[Any]] = []
+    subject = None
+    for c in changes:
+        if c["subject"] != subject:
+            subject = c["subject"]
+            rows.append([Text(subject, style="bold"), "", "", ""])
+        rows.append(["  " + c["field"], _rate(c["old"]), _rate(c["new"]), rate_change(c)])
+    return rows
+
+
+def _span(c: dict[str, Any], key: str) -> list[str]:
+    """A figure before → after, and its change: wraps between the two amounts, never inside one."""
+    before, after, delta = _cost_cells(c, key)
+    return [f"{before} → {after}" if before != after else after, delta]
+
+
+def table(doc: dict[str, Any]) -> Any:
+    """The diff as rich renderables for the terminal: offer ids, fields, rates and URLs are never cut."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from tco.report.grid import Column, Grid
 
     parts: list[Any] = [Text(f"Price-book diff: {doc['base']} → {doc['head']} ({doc['compared']})", style="bold")]
     for v in doc["violations"]:
@@ -214,36 +236,27 @@ def table(doc: dict[str, Any]) -> Any:
             f"{v['vendor']} {v['base'] or '(none)'} → {v['head'] or '(none)'}" for v in doc["versions"])))
     for key, title in (("added", "Offers added"), ("removed", "Offers removed")):
         if doc[key]:
-            t = Table("Offer", "Scheme", "Name", "Version", title=title, title_justify="left", header_style="bold")
-            for o in doc[key]:
-                t.add_row(o["offer"], o["scheme"], Text(o["name"]), o["version"])
-            parts.append(t)
+            parts.append(Grid([Column("Offer"), Column("Scheme"), Column("Name"), Column("Version")],
+                              ([o["offer"], o["scheme"], o["name"], o["version"]] for o in doc[key]), title=title))
     for key, title, head in (("rates", "Rates changed", "Offer"), ("tokenizers", "Tokenizer ratios changed", "Tokenizer")):
         if doc[key]:
-            t = Table(head, "Field", "Old", "New", "Change", title=title, title_justify="left", header_style="bold")
-            for col in (2, 3, 4):
-                t.columns[col].justify = "right"
-            for c in doc[key]:
-                t.add_row(c["subject"], c["field"], _rate(c["old"]), _rate(c["new"]), rate_change(c))
-            parts.append(t)
+            parts.append(Grid([Column(f"{head} and field"), Column("Old", right=True), Column("New", right=True),
+                               Column("Change", right=True)], _by_subject(doc[key]), title=title))
     if doc["fields"]:
-        t = Table("Offer", "Field", "Old", "New", title="Other fields changed", title_justify="left", header_style="bold")
+        parts.append(Text("Other fields changed", style="bold"))
         for c in doc["fields"]:
-            t.add_row(c["subject"], c["field"], Text(_shown(c["field"], c["old"])), Text(_shown(c["field"], c["new"])))
-        parts.append(t)
+            parts.append(Text(f"{c['subject']}  {c['field']}"))
+            for word, key in (("was", "old"), ("now", "new")):  # a long value (a URL) runs past the width, whole
+                parts.append(Text(f"  {word}  {_shown(c['field'], c[key])}", no_wrap=True, overflow="ignore"))
     for w in doc["workloads"]:
         if not w["changed"]:
             parts.append(Text(f"{w['name']} ({w['file']}): no candidate's cost changed."))
             continue
-        t = Table("Candidate", "Per task\nbefore", "after", "change", "Per completed\ntask before", "after", "change",
-                  title=f"Effect on {w['name']} ({w['file']})", title_justify="left", header_style="bold")
-        for col in range(1, 7):
-            t.columns[col].justify = "right"
-        notes = []
-        for c in w["candidates"]:
-            t.add_row(Text(c["candidate"]), *_cost_cells(c, "per_task_cost"), *_cost_cells(c, "cost_per_completed_task"))
-            notes += [Text(f"{c['candidate']}: {n}", style="yellow") for n in _errors(c)]
-        parts += [t, *notes]
+        rows = [[c["candidate"], *_span(c, "per_task_cost"), *_span(c, "cost_per_completed_task")] for c in w["candidates"]]
+        parts.append(Grid([Column("Candidate"), Column("Per task", right=True), Column("change", right=True),
+                           Column("Per completed task", right=True), Column("change", right=True)], rows,
+                          title=f"Effect on {w['name']} ({w['file']})"))
+        parts += [Text(f"{c['candidate']}: {n}", style="yellow") for c in w["candidates"] for n in _errors(c)]
     return Group(*parts)
 
 
@@ -271,22 +284,22 @@ def import_document(result: Any, pricebooks: str, drafts: dict[str, str]) -> dic
 def import_table(doc: dict[str, Any]) -> Any:
     """An import run for the terminal: every rate that differs, and what was drafted."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
+
+    from tco.report.grid import Column, Grid
 
     parts: list[Any] = [Text(f"{doc['source']} compared with {doc['pricebooks']} (prices as of {doc['as_of']}): "
                              f"{doc['matched']} of {doc['offers']} per-token offers matched a model.", style="bold")]
     since = {m["offer"]: m for m in doc["matches"]}
     if doc["differences"]:
-        t = Table("Offer", "Field", "Ours", SOURCE_LABEL, "Model (since)", "Drafted", header_style="bold")
-        for col in (2, 3):
-            t.columns[col].justify = "right"
+        rows = []
         for d in doc["differences"]:
             m = since[d["offer"]]
             model = d["model"] + (f" ({m['since']})" if m["since"] else "") + (" peak" if m["time_of_day"] else "")
-            t.add_row(d["offer"], d["field"], _rate(d["ours"]), _rate(d["theirs"]), model,
-                      Text(("yes" if d["drafted"] else "no") + (f": {d['note']}" if d["note"] else "")))
-        parts.append(t)
+            rows.append([d["offer"], d["field"], _rate(d["ours"]), _rate(d["theirs"]), model,
+                         ("yes" if d["drafted"] else "no") + (f": {d['note']}" if d["note"] else "")])
+        parts.append(Grid([Column("Offer"), Column("Field"), Column("Ours", right=True), Column(SOURCE_LABEL, right=True),
+                           Column("Model (since)"), Column("Drafted")], rows))
     else:
         parts.append(Text("No rate differs."))
     missing = [m["offer"] for m in doc["matches"] if m["model"] is None]

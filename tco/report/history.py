@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
 from tco import __version__
 from tco.engine.history import Entry, History
 from tco.files.workloads import WorkloadFile
+from tco.report import csv_report
 from tco.report.document import SCHEMA_VERSION, plain
 from tco.report.line_chart import line_chart
 from tco.report.markdown import escape
-from tco.report.text import cell_text, money
+from tco.report.text import money
 
 FIGURES = ("per_task_cost", "success_adjusted_cost", "cost_per_completed_task", "period_cost")
 CHARTS = (("cost_per_completed_task", "Cost per completed task"), ("success_adjusted_cost", "Cost per task done by AI"))
@@ -94,7 +93,6 @@ def _heading(doc: dict[str, Any]) -> str:
 
 def render_table(doc: dict[str, Any]) -> Any:
     from rich.console import Console, ConsoleOptions, Group, RenderResult
-    from rich.table import Table
     from rich.text import Text
 
     class Charts:
@@ -104,17 +102,16 @@ def render_table(doc: dict[str, Any]) -> Any:
             for line in charts(doc, min(options.max_width, CHART_WIDTH)):
                 yield Text(line, no_wrap=True)
 
-    table = Table(title=_heading(doc), title_justify="left", header_style="bold")
-    table.add_column("Date / candidate", overflow="fold")
-    table.add_column("Per task\ncompleted", justify="right", no_wrap=True)
-    table.add_column("Per task\ndone by AI", justify="right", no_wrap=True)
-    table.add_column("Change", overflow="fold", max_width=14)  # the candidate's id gets the width
-    for p in doc["points"]:
-        table.add_row(Text(_changed(p), style="bold"), "", "", "")
-        changed = [r for r in p["results"] if r["changed"]]
-        for i, r in enumerate(changed):
-            table.add_row(Text(r["candidate"]), _money(r, "cost_per_completed_task"),
-                          _money(r, "success_adjusted_cost"), Text(_change(r)), end_section=i == len(changed) - 1)
+    from tco.report.grid import Column, Grid
+
+    columns = [Column("Date / candidate"), Column("Per task completed", right=True),
+               Column("Per task done by AI", right=True), Column("Change")]
+    rows: list[list[Any]] = []
+    for i, p in enumerate(doc["points"]):
+        rows += [["", "", "", ""]] * (i > 0) + [[Text(_changed(p), style="bold"), "", "", ""]]
+        rows += [[r["candidate"], _money(r, "cost_per_completed_task"), _money(r, "success_adjusted_cost"), _change(r)]
+                 for r in p["results"] if r["changed"]]
+    table = Grid(columns, rows, title=_heading(doc))
     if not doc["points"]:
         return Text(f"{_heading(doc)}: no candidate is priced in that time.")
     return Group(table, Text(""), Charts())
@@ -135,13 +132,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
 
 
 def render_csv(doc: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("date", "candidate", "offer", "status", *FIGURES, "change", "change_share", "pricebooks", "reason"))
-    for p in doc["points"]:
-        for r in p["results"]:
-            books = " ".join(f"{b['vendor']}/{b['version']}" for b in r.get("pricebooks", []))
-            writer.writerow((p["date"], cell_text(r["candidate"]), cell_text(r["offer"]), r["status"],
-                             *(r.get(k, "") for k in FIGURES), r["change"] or "", r["change_share"] or "", books,
-                             r.get("reason", "")))
-    return out.getvalue()
+    columns = ("date", "candidate", "offer", "status", *FIGURES, "change", "change_share", "pricebooks", "reason")
+    rows = [{**r, "date": p["date"], "pricebooks": " ".join(f"{b['vendor']}/{b['version']}" for b in r.get("pricebooks", []))}
+            for p in doc["points"] for r in p["results"]]
+    return csv_report.table(columns, rows, ("candidate", "offer"))

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from tco.engine.compare import Comparison
 from tco.engine.sensitivity import Tornado
 from tco.files.workloads import WorkloadFile
-from tco.report import csv_report
+from tco.report import charts, csv_report
+from tco.report.charts import TornadoBar
 from tco.report.document import heading, plain, range_input
+from tco.report.grid import Column, Grid
 from tco.report.markdown import escape
 from tco.report.text import figure, money
-
-BAR = 24
-"""Characters on each side of the tornado's centre line."""
 
 
 def document(comparison: Comparison, source: WorkloadFile, t: Tornado) -> dict[str, Any]:
@@ -44,38 +43,36 @@ def title(doc: dict[str, Any]) -> str:
             f"likely value")
 
 
-def _halves(doc: dict[str, Any], bar: dict[str, Any]) -> tuple[int, int, str, str]:
-    """Bar lengths below and above the base, and which end of the input reaches each."""
+def _halves(doc: dict[str, Any], bar: dict[str, Any]) -> TornadoBar:
+    """The bar below and above the base as shares of the widest swing, and which end of the input reaches each."""
     base = Decimal(doc["base"])
     widest = max((abs(Decimal(b[k]) - base) for b in doc["bars"] for k in ("cost_at_low", "cost_at_high")), default=0)
-    scale = BAR / widest if widest else 0
     low, high = Decimal(bar["cost_at_low"]) - base, Decimal(bar["cost_at_high"]) - base
-    down, up = min(low, high, 0), max(low, high, 0)
-    return round(-down * scale), round(up * scale), "low" if low < high else "high", "high" if low < high else "low"
+    down, up = -min(low, high, 0), max(low, high, 0)
+    return TornadoBar(down / widest if widest else Decimal(0), up / widest if widest else Decimal(0), low < high)
 
 
-def render_table(doc: dict[str, Any]) -> Group:
+CELLS: dict[str, tuple[Column, Callable[[dict[str, Any], dict[str, Any]], Any]]] = {
+    "input": (Column("Input"), lambda doc, bar: label(bar)),
+    "range": (Column("Range"), lambda doc, bar: bar["distribution"]),
+    "ends": (Column("Low → high", right=True), lambda doc, bar: f"{figure(bar['low'])} → {figure(bar['high'])}"),
+    "at_low": (Column("Cost at low", right=True), lambda doc, bar: money(bar["cost_at_low"])),
+    "at_high": (Column("Cost at high", right=True), lambda doc, bar: money(bar["cost_at_high"])),
+    "swing": (Column("Swing", right=True), lambda doc, bar: money(bar["swing"])),
+    "tornado": (Column("Below ← base → above"), _halves),
+}
+NARROW = ("input", "ends", "swing", "tornado")
+WIDE = ("input", "range", "ends", "at_low", "at_high", "swing", "tornado")
+
+
+def render_table(doc: dict[str, Any], wide: bool = False) -> Group:
     if not doc["bars"]:
         return Group(Text(title(doc)), Text(no_ranges(doc)))
-    table = Table(title=title(doc), title_justify="left", header_style="bold")
-    for name, justify in (("Input", "left"), ("Range", "left"), ("Low → high", "right"), ("Cost at low", "right"),
-                          ("Cost at high", "right"), ("Swing", "right"), ("Below ← base → above", "center")):
-        table.add_column(name, justify=justify, no_wrap=name.startswith("Below"))  # type: ignore[arg-type]
-    for bar in doc["bars"]:
-        down, up, left_end, right_end = _halves(doc, bar)
-        chart = Text(" " * (BAR - down))
-        chart.append("█" * down, style="cyan" if left_end == "low" else "magenta")
-        chart.append("│")
-        chart.append("█" * up, style="cyan" if right_end == "low" else "magenta")
-        chart.append(" " * (BAR - up))
-        table.add_row(Text(label(bar)), Text(bar["distribution"]), f"{figure(bar['low'])} → {figure(bar['high'])}",
-                      money(bar["cost_at_low"]), money(bar["cost_at_high"]), money(bar["swing"]), chart)
-    legend = Text("Bars run from the base: ")
-    legend.append("█ input at its low end", style="cyan")
-    legend.append(", ")
-    legend.append("█ at its high end", style="magenta")
+    keys = WIDE if wide else NARROW
+    table = Grid([CELLS[k][0] for k in keys], ([CELLS[k][1](doc, bar) for k in keys] for bar in doc["bars"]), title=title(doc))
+    legend = charts.legend()
     legend.append(". Low and high: a PERT range's own ends, otherwise its 5th and 95th percentiles.")
-    return Group(table, legend)
+    return Group(table, legend, *([] if wide else [Text("Each range's distribution and the costs at its ends with --wide.")]))
 
 
 def no_ranges(doc: dict[str, Any]) -> str:

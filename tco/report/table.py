@@ -1,46 +1,100 @@
-"""The comparison as a terminal table: what a procurement analyst reads first."""
+"""The comparison as a terminal table: what a procurement analyst reads first.
+
+By default the figures that decide (rank, cost per completed task, per task done by AI, the period's bill, who
+pays for failure) fit 80 columns; `wide` shows every figure. A chart adds bars of cost per completed task and,
+for a simulation, each candidate's distribution as a small histogram.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
+from tco.report.charts import Axis, Bar, Histogram
+from tco.report.grid import Column, Grid
 from tco.report.text import money, ranges_note, share, simulated, simulation_note
 
+Cell = Callable[[int, dict[str, Any]], Any]
+FIGURES: dict[str, tuple[Column, Cell]] = {
+    "rank": (Column("#", right=True), lambda i, r: str(i)),
+    "candidate": (Column("Candidate"), lambda i, r: r["candidate"]),
+    "scheme": (Column("Scheme"), lambda i, r: r["scheme"]),
+    "per_task": (Column("Per task", right=True), lambda i, r: money(r["per_task_cost"])),
+    "by_ai": (Column("Per task done by AI", right=True), lambda i, r: money(r["success_adjusted_cost"])),
+    "completed": (Column("Per completed task", right=True), lambda i, r: money(r["cost_per_completed_task"])),
+    "range": (Column("P5–P95 per completed task", right=True), lambda i, r: simulated(r)["cpct_range"]),
+    "cheapest": (Column("Cheapest in", right=True), lambda i, r: simulated(r)["cheapest"]),
+    "period": (Column("Period cost", right=True), lambda i, r: money(r["period_cost"])),
+    "spread": (Column("Period P95 ÷ P50", right=True), lambda i, r: simulated(r)["p95_over_p50"]),
+    "fixed": (Column("Fixed", right=True), lambda i, r: money(r["risk"]["fixed_commitment"])),
+    "failure_spend": (Column("Failure spend", right=True), lambda i, r: money(r["risk"]["customer_failure_spend"])),
+    "failure_bearer": (Column("Failure paid by"), lambda i, r: r["risk"]["failure_bearer"]),
+    "volume_bearer": (Column("Volume risk"), lambda i, r: r["risk"]["volume_bearer"]),
+    "break_even": (Column("Break-even success", right=True), lambda i, r: share(r["break_even_success_rate"])),
+    "p5": (Column("P5", right=True), lambda i, r: money(r["simulation"]["cost_per_completed_task"]["p5"])),
+    "p50": (Column("P50", right=True), lambda i, r: money(r["simulation"]["cost_per_completed_task"]["p50"])),
+    "p95": (Column("P95", right=True), lambda i, r: money(r["simulation"]["cost_per_completed_task"]["p95"])),
+}
+DECIDING = ("rank", "candidate", "completed", "by_ai", "period", "failure_bearer")
+SIMULATED = ("rank", "candidate", "p5", "p50", "p95", "cheapest", "spread")
+WIDE = ("rank", "candidate", "scheme", "per_task", "by_ai", "completed", "period", "fixed", "failure_spend",
+        "failure_bearer", "volume_bearer", "break_even")
+WIDE_SIMULATED = ("rank", "candidate", "scheme", "per_task", "by_ai", "completed", "range", "cheapest", "period",
+                  "spread", "fixed", "failure_spend", "failure_bearer", "volume_bearer", "break_even")
 
-def render(doc: dict[str, Any]) -> Group:
+
+def grid(results: list[dict[str, Any]], keys: tuple[str, ...], title: str | None = None) -> Grid:
+    """The results as a table of the named FIGURES, ranked as given."""
+    return Grid([FIGURES[k][0] for k in keys], ([FIGURES[k][1](i, r) for k in keys] for i, r in enumerate(results, 1)),
+                title=title)
+
+
+def bars(doc: dict[str, Any]) -> Grid:
+    """Cost per completed task as bars from zero, with a person doing the task by hand as the last, hatched, bar."""
+    results = doc["results"]
+    baseline = results[0]["human_baseline"]
+    costs = [Decimal(r["cost_per_completed_task"]) for r in results]
+    top = max([*costs, Decimal(baseline)]) or Decimal(1)
+    rows = [[str(i), r["candidate"], Bar(c / top), money(r["cost_per_completed_task"])]
+            for i, (r, c) in enumerate(zip(results, costs, strict=True), 1)]
+    rows.append(["", "a person, by hand", Bar(Decimal(baseline) / top, glyph="░"), money(baseline)])
+    return Grid([Column("#", right=True), Column("Candidate"), Column("Cost per completed task"),
+                 Column("", right=True)], rows)
+
+
+def histograms(doc: dict[str, Any]) -> Grid:
+    """Each candidate's simulated cost per completed task over the same bins (each row scaled to its tallest bin)."""
+    hist = doc["simulation"]["histogram"]
+    edges = hist["edges"]
+    rows: list[list[Any]] = [[str(i), r["candidate"], Histogram(hist["counts"][r["candidate"]]), simulated(r)["cpct_range"]]
+                             for i, r in enumerate(doc["results"], 1)]
+    rows.append(["", "", Axis(money(edges[0]), money(edges[-1]), len(edges) - 1), ""])
+    return Grid([Column("#", right=True), Column("Candidate"), Column("Distribution"),
+                 Column("P5–P95", right=True)], rows,
+                title=f"Cost per completed task in {doc['simulation']['draws']:,} draws (each row to its tallest bin)")
+
+
+def render(doc: dict[str, Any], wide: bool = False, chart: bool = False) -> Group:
     w = doc["workload"]
     sim = "simulation" in doc
-    table = Table(title=f"{w['name']} — {w['tasks']} tasks per {w['period']}, prices as of {doc['as_of']}",
-                  title_justify="left", header_style="bold")
-    columns = [("#", "right"), ("Candidate", "left"), ("Scheme", "left"), ("Per task", "right"),
-               ("Per task done\nby AI", "right"), ("Per completed\ntask", "right"),
-               *([("P5–P95 per\ncompleted task", "right"), ("Cheapest\nin", "right")] if sim else []),
-               ("Period cost", "right"), *([("Period\nP95 ÷ P50", "right")] if sim else []),
-               ("Fixed", "right"), ("Failure\nspend", "right"),
-               ("Failure\npaid by", "left"), ("Volume\nrisk", "left"), ("Break-even\nsuccess", "right")]
-    for name, justify in columns:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for i, r in enumerate(doc["results"], 1):
-        risk = r["risk"]
-        extra = simulated(r) if sim else {}
-        table.add_row(str(i), Text(r["candidate"]), r["scheme"], money(r["per_task_cost"]),
-                      money(r["success_adjusted_cost"]), money(r["cost_per_completed_task"]),
-                      *([extra["cpct_range"], extra["cheapest"]] if sim else []),
-                      money(r["period_cost"]), *([extra["p95_over_p50"]] if sim else []),
-                      money(risk["fixed_commitment"]),
-                      money(risk["customer_failure_spend"]), risk["failure_bearer"], risk["volume_bearer"],
-                      share(r["break_even_success_rate"]))
+    title = f"{w['name']} — {w['tasks']} tasks per {w['period']}, prices as of {doc['as_of']}"
+    parts: list[Any] = [grid(doc["results"], (WIDE_SIMULATED if sim else WIDE) if wide else DECIDING, title)]
+    if sim and not wide:
+        parts += [Text(), grid(doc["results"], SIMULATED, "Simulated cost per completed task")]
+    if chart and doc["results"]:
+        parts += [Text(), bars(doc), *([Text(), histograms(doc)] if sim else [])]
     baseline = doc["results"][0]["human_baseline"] if doc["results"] else None
     books = ", ".join(f"{b['vendor']} {b['version']}" for b in doc["pricebooks"])
-    parts: list[Any] = [
-        table,
+    parts += [
         Text(f"Human baseline: {money(baseline)} per task done by hand.  Price books: {books}."),
         *([Text(simulation_note(doc))] if sim else []),
         *([Text(ranges_note(doc))] if doc["ranges"] and not sim else []),
+        *([] if wide else [Text("More with --wide: scheme, per task started, fixed and failure spend, volume risk, "
+                               "break-even success rate.")]),
         Text(doc["verdict"]["text"], style="bold"),
     ]
     for r in doc["results"]:

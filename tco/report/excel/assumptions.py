@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -21,6 +22,7 @@ from tco.report.excel.cells import (
     TITLE,
     USD,
     Formula,
+    edit_counter,
     first_line,
     fit_columns,
     header,
@@ -28,7 +30,10 @@ from tco.report.excel.cells import (
     page_setup,
     put,
     put_text,
+    wrap,
 )
+
+EXPLANATION_WIDTH = 70
 
 # Workload keys in file order: (key, unit). Text keys select rates or periods and are shown, not named.
 TOP_KEYS = (("workload", ""), ("period", "month or year"), ("tasks", "tasks per period"),
@@ -52,6 +57,8 @@ class Assumptions:
     """Every workload input, one per row, editable, each numeric one under a defined name."""
 
     COLUMNS = ["Name", "Value", "Unit", "Workload key", "Explanation"]
+    EXPORTED = len(COLUMNS) + 1
+    """The column (past the print area) holding each input as exported, to flag edits."""
 
     def __init__(self, wb: Workbook, workload: Workload, ranges: dict[str, str] | None = None):
         self.wb, self.w = wb, workload
@@ -66,7 +73,7 @@ class Assumptions:
         put_text(self.ws.cell(2, 1), "Blue cells on yellow are inputs: edit them and every figure that depends on "
                                      "them recomputes. Text inputs select rates and are not live.").font = NOTE
         self.row = 4
-        header(self.ws, self.row, self.COLUMNS)
+        header(self.ws, self.row, [*self.COLUMNS, "As exported"], numeric=[2, self.EXPORTED])
         self.header_row = self.row
         self.row += 1
 
@@ -81,18 +88,17 @@ class Assumptions:
         ws, r = self.ws, self.row
         put_text(ws.cell(r, 1), name or "")
         cell = ws.cell(r, 2)
-        if value is None:
-            pass
-        elif isinstance(value, str):
-            put_text(cell, value)
-        else:
+        if value is not None:
             put(cell, value, fmt or NUMBER)
+            put(ws.cell(r, self.EXPORTED), value, fmt or NUMBER).font = NOTE
         cell.font, cell.fill = INPUT_FONT, INPUT_FILL
         put_text(ws.cell(r, 3), unit)
         put_text(ws.cell(r, 4), key)
         if key in self.ranges:
             explanation += f" Range: {self.ranges[key]}; likely value shown."
-        put_text(ws.cell(r, 5), explanation)
+        note = put_text(ws.cell(r, 5), explanation)
+        if len(explanation) > EXPLANATION_WIDTH:
+            wrap(note, EXPLANATION_WIDTH)
         if name:
             self.define(name, r)
             base = key.rsplit(".", 1)[-1]
@@ -105,6 +111,7 @@ class Assumptions:
         self.row += 1
 
     def derived(self, name: str, formula: Formula, unit: str, explanation: str) -> None:
+        """A value computed from an input (not itself an input: it has no exported copy)."""
         ws, r = self.ws, self.row
         put_text(ws.cell(r, 1), name)
         put(ws.cell(r, 2), formula, NUMBER)
@@ -130,10 +137,10 @@ class Assumptions:
                 note += " Selects tokenizer ratios on Rates (not live)."
             self.add(named, value, key, unit, note, COUNT if key == "seats" else None)
         self.derived("months_per_period", Formula(f'IF(period="year",{num(MONTHS_PER_PERIOD["year"])},'
-                                                  f'{num(MONTHS_PER_PERIOD["month"])})'),
+                                                  f'{num(MONTHS_PER_PERIOD["month"])})', MONTHS_PER_PERIOD[w.period]),
                      "months", "Months in the period: fees quoted per month are multiplied by this.")
         self.derived("hours_per_period", Formula(f'IF(period="year",{num(HOURS_PER_PERIOD["year"])},'
-                                                 f'{num(HOURS_PER_PERIOD["month"])})'),
+                                                 f'{num(HOURS_PER_PERIOD["month"])})', HOURS_PER_PERIOD[w.period]),
                      "hours", "Hours in the period: fees quoted per unit-hour are multiplied by this.")
         self.section("Task: one attempt at one task")
         for key in Task.model_fields:
@@ -197,8 +204,11 @@ class Assumptions:
             for cell in self.retry_rates:
                 dv.add(cell)
             ws.add_data_validation(dv)
+        first, last, exported = self.header_row + 1, self.row - 1, get_column_letter(self.EXPORTED)
+        edit_counter(ws, 3, 3, f"$B${first}:$B${last}", f"${exported}${first}:${exported}${last}", "inputs_edited",
+                     "Inputs")
         ws.freeze_panes = ws.cell(self.header_row + 1, 1)
-        fit_columns(ws, self.header_row, cap=110)
+        fit_columns(ws, self.header_row, {"E": EXPLANATION_WIDTH}, cap=60)
         page_setup(ws, len(self.COLUMNS), self.row - 1, f"{self.header_row}:{self.header_row}")
 
 

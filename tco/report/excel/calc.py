@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -37,13 +38,31 @@ from tco.report.excel.cells import (
     Formula,
     fit_columns,
     header,
+    mark_when_stale,
     page_setup,
     put,
     put_text,
+    wrap,
 )
 from tco.report.excel.rates import Rates
 
+HOW_WIDTH = 60
+"""The How column wraps past this many characters."""
+
 KIND_NAMES = ("input", "cached_input", "cache_write", "output", "reasoning")
+
+
+def figure(result: CandidateResult, key: str) -> Any:
+    """The engine's value of a figure, by its JSON field (`breakdown.units`, `risk.fixed_commitment`)."""
+    value: Any = result
+    for part in key.split("."):
+        if isinstance(value, dict):
+            if part not in value:
+                return Decimal(0) if key == "breakdown.spillover_cost" else None  # costed only when it spills
+            value = value[part]
+        else:
+            value = getattr(value, part)
+    return value
 
 
 @dataclass
@@ -53,11 +72,15 @@ class Block:
     ws: Worksheet
     n: int
     row: int
+    result: CandidateResult
     refs: dict[str, str] = field(default_factory=dict)
 
     def add(self, label: str, value: Any, fmt: str | None, key: str | None = None, how: str = "",
             unit: str = "") -> str:
+        """A figure's row; a formula with a JSON field caches the engine's value of that field."""
         ws, r = self.ws, self.row
+        if isinstance(value, Formula) and key and value.cached is None:
+            value = Formula(value.text, figure(self.result, key))
         put(ws.cell(r, 1), self.n)
         put_text(ws.cell(r, 2), label)
         put(ws.cell(r, 3), value, fmt)
@@ -67,6 +90,9 @@ class Block:
             cell = put_text(ws.cell(r, 6), how)
             if "not live" in how:
                 cell.font = NOTE
+                mark_when_stale(ws, [f"C{r}"])
+            if len(how) > HOW_WIDTH:
+                wrap(cell, HOW_WIDTH)
         self.row += 1
         ref = f"$C${r}"
         if key:
@@ -549,7 +575,7 @@ class Calc:
         put_text(self.ws.cell(2, 1), "Column C holds live formulas; 'JSON field' names the same figure in "
                                      "`tco compare --format json`. Rows marked not live hold tco's own value.").font = NOTE
         self.header_row = 4
-        header(self.ws, self.header_row, self.COLUMNS)
+        header(self.ws, self.header_row, self.COLUMNS, numeric=[1, 3])
         self.row = self.header_row + 1
         self.blocks: dict[int, Block] = {}
 
@@ -560,7 +586,7 @@ class Calc:
             ws.cell(self.row, col).fill = BLOCK_FILL
         put(ws.cell(self.row, 1), n).font = BOLD
         put_text(ws.cell(self.row, 2), f"{job.candidate.name} — {job.ref.id} ({job.ref.offer.scheme})").font = BOLD
-        block = Block(ws, n, self.row + 1)
+        block = Block(ws, n, self.row + 1, result)
         self.blocks[n] = block
         c = Formulas(job, result, n, self.rates, block)
         T = c.v("max_attempts")
@@ -612,5 +638,5 @@ class Calc:
     def finish(self) -> None:
         ws = self.ws
         ws.freeze_panes = ws.cell(self.header_row + 1, 1)
-        fit_columns(ws, self.header_row, {"C": 18}, cap=120)
+        fit_columns(ws, self.header_row, {"C": 18, "F": HOW_WIDTH}, cap=HOW_WIDTH)
         page_setup(ws, len(self.COLUMNS), self.row - 1, f"{self.header_row}:{self.header_row}")

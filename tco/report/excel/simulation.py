@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,7 +26,7 @@ from tco.report.excel.cells import (
     USD,
     USD_FINE,
     USD_TASK,
-    WRAP,
+    clean,
     fit_columns,
     header,
     page_setup,
@@ -34,7 +34,7 @@ from tco.report.excel.cells import (
     put_text,
     tall,
 )
-from tco.report.excel.summary import CHART_WIDTH_CM, CM_PER_ROW
+from tco.report.excel.charts import labelled, place, title
 
 if TYPE_CHECKING:
     from tco.engine.simulate import CandidateSpread, Simulation
@@ -61,40 +61,42 @@ def simulated(spread: CandidateSpread, key: str) -> Any:
 
 
 def simulation(ws: Worksheet, doc: dict[str, Any], sim: Simulation, ranked: list[CandidateResult]) -> None:
-    """The simulation as tco computed it: percentiles per candidate, the ranges drawn, a histogram and its chart."""
+    """The simulation as tco computed it: percentiles per candidate, the ranges drawn, a histogram per candidate
+    and its chart."""
     put_text(ws.cell(1, 1), f"Simulation: {doc['workload']['name']}").font = TITLE
-    put_text(ws.cell(2, 1), f"Values {NOT_LIVE}: {sim.draws:,} draws of the workload's {len(doc['ranges'])} "
-                            f"range(s), seed {sim.seed}. Edits on Assumptions or Rates do not change them: run tco "
-                            f"export --simulate {sim.draws} --seed {sim.seed} again.").font = NOTE
-    put_text(ws.cell(3, 1), "P5, P50, P95: the 5th, 50th and 95th percentiles across the draws. Cheapest in: the "
-                            "share of draws in which the candidate is cheapest per completed task. P95 ÷ P50: a bad "
-                            "period's bill over a typical one. Candidates in the order tco ranked them.").font = NOTE
-    put_text(ws.cell(4, 1), "Histogram: the draws of cost per completed task in each bin, from (inclusive) to "
-                            "(exclusive); the first and last bins also hold the draws beyond them.").font = NOTE
-    first = 8
+    for row, text in enumerate((
+        f"Values {NOT_LIVE}: {sim.draws:,} draws of the workload's {len(doc['ranges'])} range(s), seed {sim.seed}.",
+        f"Edits on Assumptions or Rates do not change them: run tco export --simulate {sim.draws} --seed {sim.seed} "
+        "again.",
+        "P5, P50, P95: the 5th, 50th and 95th percentiles across the draws. Cheapest in: the share of draws in which "
+        "the candidate is cheapest per completed task.",
+        "P95 ÷ P50: a bad period's bill over a typical one. Candidates in the order tco ranked them.",
+    ), 2):
+        put_text(ws.cell(row, 1), text).font = NOTE
+    first = 9
     row = spread_rows(ws, sim, ranked, first)
     row = range_rows(ws, doc["ranges"], row + 1)
     bins_first, bins_last = histogram_rows(ws, sim, ranked, row + 1)
     last_col = max(len(SIMULATED), len(ranked)) + 2
-    fit_columns(ws, first, cap=40)
+    fit_columns(ws, first - 1, cap=40)
     for col in range(1, last_col + 1):
         dim = ws.column_dimensions[get_column_letter(col)]
         dim.width = max(dim.width or 0, 11)
     tall(ws, first - 1)
     tall(ws, bins_first - 1)
-    chart = histogram_chart(ws, sim.draws, len(ranked), bins_first - 1, bins_last)
-    ws.add_chart(chart, f"A{bins_last + 2}")
+    charts = histogram_charts(ws, sim, ranked, bins_first - 1, bins_last)
+    end = place(ws, charts, bins_last + 2, last_col, new_page=True)
     ws.freeze_panes = "A3"
-    page_setup(ws, last_col, bins_last + 2 + math.ceil(chart.height / CM_PER_ROW) + 1, "1:2")
+    page_setup(ws, last_col, end, "1:2")
 
 
 def spread_rows(ws: Worksheet, sim: Simulation, ranked: list[CandidateResult], first: int) -> int:
     """A row per candidate, under its JSON field names and headers; the row after."""
+    numeric = [1, *range(3, len(SIMULATED) + 3)]
     for col, (key, _, _) in enumerate(SIMULATED, 3):
         put_text(ws.cell(first - 2, col), key).font = KEY_FONT
-    header(ws, first - 1, ["No.", "Candidate", *(label for _, label, _ in SIMULATED)])
-    for col in range(1, len(SIMULATED) + 3):
-        ws.cell(first - 2, col).alignment = ws.cell(first - 1, col).alignment = WRAP
+        ws.cell(first - 2, col).alignment = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
+    header(ws, first - 1, ["No.", "Candidate", *(label for _, label, _ in SIMULATED)], numeric)
     ws.row_dimensions[first - 2].height = 24
     for r, result in enumerate(ranked, first):
         spread = sim.candidates[result.candidate]
@@ -108,7 +110,7 @@ def spread_rows(ws: Worksheet, sim: Simulation, ranked: list[CandidateResult], f
 def range_rows(ws: Worksheet, ranges: list[dict[str, Any]], row: int) -> int:
     """The workload's ranges as the document lists them; the row after."""
     put_text(ws.cell(row, 1), "Ranges").font = BOLD
-    header(ws, row + 1, RANGES)
+    header(ws, row + 1, RANGES, numeric=[4, 5, 6])
     row += 2
     for item in ranges:
         fmt = USD if item["input"].rsplit(".", 1)[-1] in MONEY_KEYS else NUMBER
@@ -128,10 +130,10 @@ def histogram_rows(ws: Worksheet, sim: Simulation, ranked: list[CandidateResult]
     """A row per bin, a column of counts per candidate; the first and last bin rows."""
     hist = sim.histogram
     put_text(ws.cell(row, 1), "Histogram").font = BOLD
-    header(ws, row + 1, ["From", "To", *(r.candidate for r in ranked)])
-    for col in range(1, len(ranked) + 3):
-        ws.cell(row + 1, col).alignment = WRAP
-    first = row + 2
+    put_text(ws.cell(row + 1, 1), "The draws of cost per completed task in each bin, from (inclusive) to (exclusive); "
+                                  "the first and last bins also hold the draws beyond them.").font = NOTE
+    header(ws, row + 2, ["From", "To", *(r.candidate for r in ranked)], numeric=range(1, len(ranked) + 3))
+    first = row + 3
     for r, (low, high) in enumerate(pairwise(hist.edges), first):
         put(ws.cell(r, 1), low, USD_FINE)
         put(ws.cell(r, 2), high, USD_FINE)
@@ -140,20 +142,29 @@ def histogram_rows(ws: Worksheet, sim: Simulation, ranked: list[CandidateResult]
     return first, first + len(hist.edges) - 2
 
 
-def histogram_chart(ws: Worksheet, draws: int, candidates: int, header_row: int, last: int) -> BarChart:
-    """Columns of draws per bin, a series per candidate, over the histogram's cells; a legend line per 3 candidates."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.gapWidth = 10
-    chart.title = f"Cost per completed task across {draws:,} draws"
-    chart.x_axis.title = "Cost per completed task, bin from (USD)"
-    chart.y_axis.title = "Draws"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    for col in range(3, candidates + 3):
+SMALL_CHART_CM = (11.0, 8.0)
+
+
+def histogram_charts(ws: Worksheet, sim: Simulation, ranked: list[CandidateResult], header_row: int,
+                     last: int) -> list[BarChart]:
+    """A small histogram per candidate over its column of counts, every bin labelled, all on one scale of draws
+    so they compare at a glance."""
+    most = max((max(counts) for counts in sim.histogram.counts.values()), default=0)
+    charts = []
+    for col, result in enumerate(ranked, 3):
+        chart = BarChart()
+        chart.type = "col"
+        chart.gapWidth = 15
+        chart.title = title(clean(result.candidate), 10)
+        chart.x_axis.title = "Per completed task, bin from (USD)"
+        chart.y_axis.title = "Draws"
+        labelled(chart.x_axis, 8, vertical=True)
+        labelled(chart.y_axis, 8)
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = max(most, 1)
         chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
-    chart.legend.position = "b"
-    bars = (last - header_row) * (candidates + 1)
-    chart.width, chart.height = min(max(CHART_WIDTH_CM, 0.2 * bars), 40), 8 + 0.5 * math.ceil(candidates / 3)
-    return chart
+        chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
+        chart.legend = None
+        chart.width, chart.height = SMALL_CHART_CM
+        charts.append(chart)
+    return charts

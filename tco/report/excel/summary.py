@@ -2,34 +2,43 @@
 
 from __future__ import annotations
 
-import math
+from bisect import bisect_left
 from typing import Any
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tco.engine.compare import CandidateResult
 from tco.engine.job import Job
-from tco.report.excel.calc import Block
+from tco.report.excel.calc import Block, figure
 from tco.report.excel.cells import (
     BOLD,
     COUNT,
+    EDITS,
     KEY_FONT,
     NOT_LIVE,
     NOTE,
     SHARE,
+    STALE_FILL,
+    STALE_FONT,
     TITLE,
     USD,
     USD_TASK,
-    WRAP,
     Formula,
+    clean,
     fit_columns,
     header,
+    mark_when_stale,
     page_setup,
     put,
     put_text,
+    tall,
 )
+from tco.report.excel.charts import GAP_CM, columns_width_cm, labelled, place
+from tco.report.text import cell_text
 
 SUMMARY = (  # (JSON field, header, format)
     ("rank", "Rank (live)", COUNT),
@@ -54,10 +63,18 @@ SUMMARY = (  # (JSON field, header, format)
     ("split.variable_for_success", "Variable, for completed work", USD),
 )
 SUMMARY_COL = {key: i for i, (key, _, _) in enumerate(SUMMARY, 1)}
+PRINTED = SUMMARY_COL["risk.volume_bearer"]
+"""The columns printed: the split of the period bill past them is the stacked chart's data, and the chart prints."""
+
+
+CURRENT = "Inputs and rates are as exported: every figure is current."
+STALE = (" input(s) or rate(s) differ from those exported: figures marked not live are stale (the verdict, "
+         "break-even success, any simulation); run tco export again.")
+"""The flag's text after the count of edits."""
 
 
 def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job], results: list[CandidateResult],
-            blocks: dict[int, Block]) -> None:
+            blocks: dict[int, Block], books: list[str]) -> None:
     w = doc["workload"]
     put_text(ws.cell(1, 1), f"tco: {w['name']}").font = TITLE
     put_text(ws.cell(2, 1), f"{w['tasks']} tasks per {w['period']}; prices as of {doc['as_of']}; {doc['currency']}; "
@@ -67,38 +84,52 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
     col = lambda key: get_column_letter(SUMMARY_COL[key])  # noqa: E731
     put_text(ws.cell(4, 1), "Cheapest per completed task now (live):")
     cand, cpct = col("candidate"), col("cost_per_completed_task")
-    put(ws.cell(4, 4), Formula(f"INDEX(${cand}${first}:${cand}${last},MATCH(MIN(${cpct}${first}:${cpct}${last}),"
-                               f"${cpct}${first}:${cpct}${last},0))")).font = BOLD
+    best = ws.cell(4, SUMMARY_COL["candidate"] + 1)
+    put(best, Formula(f"INDEX(${cand}${first}:${cand}${last},MATCH(MIN(${cpct}${first}:${cpct}${last}),"
+                      f"${cpct}${first}:${cpct}${last},0))", clean(cell_text(doc["verdict"]["best"])))).font = BOLD
+    flag = put(ws.cell(5, 1), Formula(f'IF({EDITS}=0,"{CURRENT}",{EDITS}&"{STALE}")', CURRENT))
+    ws.conditional_formatting.add("A5", FormulaRule(formula=[f"{EDITS}>0"], font=STALE_FONT, fill=STALE_FILL))
+    flag.font = NOTE
+    numeric = [i for i, (_, _, fmt) in enumerate(SUMMARY, 1) if fmt]
     for i, (key, _, _) in enumerate(SUMMARY, 1):
         put_text(ws.cell(6, i), key).font = KEY_FONT
-    header(ws, 7, [label for _, label, _ in SUMMARY])
-    for i in range(1, len(SUMMARY) + 1):
-        ws.cell(6, i).alignment = ws.cell(7, i).alignment = WRAP
+        ws.cell(6, i).alignment = Alignment(horizontal="right" if i in numeric else "left", vertical="bottom",
+                                            wrap_text=True)
+    header(ws, 7, [label for _, label, _ in SUMMARY], numeric)
     ws.row_dimensions[6].height, ws.row_dimensions[7].height = 24, 42
+    cheapest = sorted(r.cost_per_completed_task for r in results)
     for r, n in enumerate(order, first):
         job, result, refs = jobs[n - 1], results[n - 1], blocks[n].refs
+        fixed_for_success = result.risk.fixed_commitment * result.task_success_rate / result.expected_attempts
         values: dict[str, Any] = {
-            "rank": Formula(f"RANK(${cpct}{r},${cpct}${first}:${cpct}${last},1)"),
+            "rank": Formula(f"RANK(${cpct}{r},${cpct}${first}:${cpct}${last},1)",
+                            1 + bisect_left(cheapest, result.cost_per_completed_task)),
             "no": n, "candidate": job.candidate.name, "offer": job.ref.id, "scheme": job.ref.offer.scheme,
             "break_even_success_rate": result.break_even_success_rate
             if result.break_even_success_rate is not None else "never",
             "split.fixed_for_success": Formula(f"Calc!{refs['risk.fixed_commitment']}*Calc!"
                                                f"{refs['breakdown.task_success_rate']}/Calc!"
-                                               f"{refs['breakdown.expected_attempts']}"),
+                                               f"{refs['breakdown.expected_attempts']}", fixed_for_success),
             "split.variable_for_success": Formula(f"{col('period_cost')}{r}-{col('risk.customer_failure_spend')}{r}"
-                                                  f"-{col('split.fixed_for_success')}{r}"),
+                                                  f"-{col('split.fixed_for_success')}{r}",
+                                                  result.period_cost - result.risk.customer_failure_spend
+                                                  - fixed_for_success),
         }
         for key, _, fmt in SUMMARY:
-            put(ws.cell(r, SUMMARY_COL[key]), values[key] if key in values else Formula(f"Calc!{refs[key]}"), fmt)
+            value = values[key] if key in values else Formula(f"Calc!{refs[key]}", figure(result, key))
+            cell = put(ws.cell(r, SUMMARY_COL[key]), value, fmt)
+            cell.alignment = Alignment(wrap_text=key in ("candidate", "offer"), vertical="top")
+    be = col("break_even_success_rate")
+    mark_when_stale(ws, [f"{be}{first}:{be}{last}", "A3"])
     row = last + 2
     notes = [
         "Figures are live formulas over Assumptions and Rates (see Calc); rows stay in the order tco ranked them, "
         "Rank recomputes.",
         f"Break-even success rates and the verdict are {NOT_LIVE}.",
-        "Fixed and variable for completed work, plus failure spend, add up to the period cost; fixed fees are split "
-        "to failure by the share of attempts that fail, (E − S)/E, as tco does.",
-        "Price books:",
-        *(f"    {b['vendor']} {b['version']}: {b['file']} (sha256 {b['sha256']})" for b in doc["pricebooks"]),
+        "Fixed and variable for completed work, plus failure spend, add up to the period cost;",
+        "    fixed fees are split to failure by the share of attempts that fail, (E − S)/E, as tco does.",
+        "Files read (vendor and version: file, sha256):",
+        *(f"    {line}" for line in books),
     ]
     for r_ in doc["results"]:
         notes += [f"Warning: {r_['candidate']}: {text}" for text in r_["warnings"]]
@@ -107,26 +138,32 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
         row += 1
     row += 1
     ws.freeze_panes = ws.cell(first, SUMMARY_COL["candidate"] + 1)
-    fit_columns(ws, first, cap=40, max_row=last)
-    for i in range(1, len(SUMMARY) + 1):
+    fit_columns(ws, first - 1, cap=NAME_WIDTH, max_row=last)
+    for i, (_, _, fmt) in enumerate(SUMMARY, 1):
         dim = ws.column_dimensions[get_column_letter(i)]
-        dim.width = max(dim.width or 0, 11)
-    last_col = charts(ws, first, last, row)
-    page_setup(ws, max(len(SUMMARY), last_col), row + math.ceil(chart_height(len(order)) / CM_PER_ROW) + 1, "6:7")
+        dim.width = max(dim.width or 0, 6 if fmt == COUNT else 10 if fmt else 8)
+    for key in ("candidate", "offer"):  # wrapped, so not fitted above
+        longest = max(len(str(ws.cell(r, SUMMARY_COL[key]).value)) for r in range(first, last + 1))
+        ws.column_dimensions[col(key)].width = min(longest + 2, NAME_WIDTH)
+    for r in range(first, last + 1):
+        tall(ws, r, [SUMMARY_COL["candidate"], SUMMARY_COL["offer"]])
+    width_cm = min(CHART_WIDTH_CM, (columns_width_cm(ws, PRINTED) - 2 * GAP_CM) / 3)  # three side by side
+    end = place(ws, charts(ws, first, last, width_cm), row, PRINTED)
+    page_setup(ws, PRINTED, end, "6:7")
 
 
+NAME_WIDTH = 26
+"""Candidate and offer names wrap past this many characters."""
 CHART_WIDTH_CM = 16
-CM_PER_ROW = 0.53
-CM_PER_CHARACTER = 0.2
 
 
 def chart_height(candidates: int) -> float:
-    """Centimetres: room for a bar per candidate."""
-    return max(7.5, 3 + 0.7 * candidates)
+    """Centimetres: room for a bar, and its label, per candidate."""
+    return max(7.5, 3.5 + 0.8 * candidates)
 
 
-def charts(ws: Worksheet, first: int, last: int, row: int) -> int:
-    """Bar charts over the Summary cells, side by side, so they move with the figures; the last column used."""
+def charts(ws: Worksheet, first: int, last: int, width_cm: float) -> list[BarChart]:
+    """Bar charts over the Summary cells, so they move with the figures; every candidate labelled."""
     cats = Reference(ws, min_col=SUMMARY_COL["candidate"], min_row=first, max_row=last)
 
     def bar(title: str, keys: list[str], stacked: bool = False) -> BarChart:
@@ -136,8 +173,8 @@ def charts(ws: Worksheet, first: int, last: int, row: int) -> int:
         chart.title = title
         chart.y_axis.title = "USD"
         chart.y_axis.numFmt = '"$"#,##0.00'
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
+        labelled(chart.x_axis)
+        labelled(chart.y_axis)
         for key in keys:
             chart.add_data(Reference(ws, min_col=SUMMARY_COL[key], min_row=first - 1, max_row=last),
                            titles_from_data=True)
@@ -148,22 +185,12 @@ def charts(ws: Worksheet, first: int, last: int, row: int) -> int:
             chart.legend.position = "b"
         else:
             chart.legend = None
-        chart.width, chart.height = CHART_WIDTH_CM, chart_height(last - first + 1)
+        chart.width, chart.height = width_cm, chart_height(last - first + 1)
         return chart
 
-    def width(col: int) -> float:
-        return (ws.column_dimensions[get_column_letter(col)].width or 8.43) * CM_PER_CHARACTER
-
-    col = 1
-    for chart in (
+    return [
         bar("Vendor spend per task done by AI (success-adjusted)", ["success_adjusted_cost"]),
         bar("Cost per completed task, people included", ["cost_per_completed_task"]),
         bar("Period bill: fixed, variable and failure spend",
             ["split.fixed_for_success", "split.variable_for_success", "risk.customer_failure_spend"], stacked=True),
-    ):
-        ws.add_chart(chart, f"{get_column_letter(col)}{row}")
-        used = 0.0
-        while used < CHART_WIDTH_CM + 0.5:
-            used += width(col)
-            col += 1
-    return col - 1
+    ]

@@ -14,8 +14,10 @@ from tco.engine.job import Job
 from tco.files.workloads import WorkloadFile
 from tco.report.document import document
 from tco.report.excel.assumptions import Assumptions
+from tco.report.excel.cached import with_cached_values
 from tco.report.excel.calc import Calc
-from tco.report.excel.cells import clean
+from tco.report.excel.cells import CACHED, clean
+from tco.report.excel.paths import portable
 from tco.report.excel.rates import Rates, Tokenizers
 from tco.report.excel.simulation import simulation
 from tco.report.excel.summary import summary
@@ -34,7 +36,10 @@ def build(comparison: Comparison, source: WorkloadFile, tokenizers: Tokenizers |
     """The comparison as an .xlsx workbook (bytes), with live formulas over editable inputs; with `sim`, a
     Simulation sheet of its figures as computed."""
     w, selection = comparison.workload, comparison.selection
-    doc = document(comparison, source, sim)
+    doc = portable_files(document(comparison, source, sim), source.file)
+    tokenizers = tokenizers or Tokenizers()
+    books = [f"{b['vendor']} {b['version']}: {b['file']}, sha256 {b['sha256']}" for b in doc["pricebooks"]]
+    books.append(f"tokenizers: {portable(tokenizers.file, source.file)}, sha256 {tokenizers.sha256}")
     jobs = [Job.of(w, i, selection) for i in range(len(w.candidates))]
     results = results_by_candidate(comparison)
     wb = Workbook()
@@ -44,13 +49,13 @@ def build(comparison: Comparison, source: WorkloadFile, tokenizers: Tokenizers |
         simulation(wb.create_sheet("Simulation"), doc, sim, ranked_by(comparison.results, "cost_per_completed_task"))
     assumptions = Assumptions(wb, w, {i.key: i.range.describe() for i in comparison.inputs})
     assumptions.fill(jobs)
-    rates = Rates(wb, tokenizers or Tokenizers())
+    rates = Rates(wb, books)
     calc = Calc(wb, rates)
     for n, (job, result) in enumerate(zip(jobs, results, strict=True), 1):
         calc.candidate(n, job, result)
     index = {id(r): n for n, r in enumerate(results, 1)}
     order = [index[id(r)] for r in ranked_by(results, "cost_per_completed_task")]
-    summary(summary_ws, doc, order, jobs, results, calc.blocks)
+    summary(summary_ws, doc, order, jobs, results, calc.blocks, books)
     assumptions.finish()
     rates.finish()
     calc.finish()
@@ -58,7 +63,14 @@ def build(comparison: Comparison, source: WorkloadFile, tokenizers: Tokenizers |
     wb.calculation.fullCalcOnLoad = True
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return with_cached_values(out.getvalue(), {ws.title: CACHED.get(ws, {}) for ws in wb.worksheets})
+
+
+def portable_files(doc: dict[str, Any], workload: str) -> dict[str, Any]:
+    """The document with every file named relative to the tco package or the workload (`portable`)."""
+    doc = {**doc, "workload": {**doc["workload"], "file": portable(doc["workload"]["file"], workload)}}
+    doc["pricebooks"] = [{**b, "file": portable(b["file"], workload)} for b in doc["pricebooks"]]
+    return doc
 
 
 def properties(wb: Workbook, doc: dict[str, Any]) -> None:
