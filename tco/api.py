@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tco.engine.compare import CandidateResult, Comparison, compare, ranked_by
-from tco.errors import TcoError, nearest
+from tco.errors import TcoError, gather, nearest
 from tco.files.pricebooks import load_catalog
 from tco.files.workloads import WorkloadFile, load_workload
 
@@ -68,7 +68,7 @@ def run_history(workload_path: Path, start: dt.date | None, end: dt.date,
     from tco.engine.history import history
     from tco.report.history import document
 
-    source, catalog = load_workload(workload_path), load_catalog(pricebooks)
+    source, catalog = gather(lambda: load_workload(workload_path), lambda: load_catalog(pricebooks))
     try:
         return document(history(source.workload, catalog, start, end), source)
     except TcoError as e:
