@@ -108,6 +108,9 @@ class Candidate(Strict):
     """Provisioned units to buy; default the fewest that cover the peak."""
     seats: CountOrRange | None = None
     """Seats for this candidate, overriding the workload's."""
+    reroute_retired: bool = False
+    """Price a retired offer at the replacement its vendor names (where the vendor sends the old model's calls
+    there) instead of refusing it."""
     task: TaskOverride | None = None  # type: ignore[valid-type]
     human: HumanOverride | None = None  # type: ignore[valid-type]
 
