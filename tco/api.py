@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from tco.engine.compare import CandidateResult, Comparison, compare, ranked_by
 from tco.errors import TcoError, nearest
-from tco.files.pricebooks import load_selection, named_offers
+from tco.files.pricebooks import load_catalog, load_selection, named_offers
 from tco.files.workloads import WorkloadFile, load_workload
 
 if TYPE_CHECKING:
@@ -49,6 +49,20 @@ def run_compare(workload_path: Path, as_of: dt.date, pricebooks: Path | None = N
     sim = simulation_for(comparison, source, draws, seed, progress) if draws is not None else None
     comparison = dataclasses.replace(comparison, results=ranked_by(comparison.results, sort))
     return document(comparison, source, sim)
+
+
+def run_history(workload_path: Path, start: dt.date | None, end: dt.date,
+                pricebooks: Path | None = None) -> dict[str, Any]:
+    """Each candidate's costs at every date from `start` to `end` on which a price book it uses changed, as a
+    JSON-ready document."""
+    from tco.engine.history import history
+    from tco.report.history import document
+
+    source, catalog = load_workload(workload_path), load_catalog(pricebooks)
+    try:
+        return document(history(source.workload, catalog, start, end), source)
+    except TcoError as e:
+        raise source.locate(e) from None
 
 
 def candidate_named(comparison: Comparison, name: str, option: str) -> CandidateResult:
