@@ -182,3 +182,16 @@ def test_list_shows_what_is_on_sale(tco, tree):
     assert listed("--as-of", "2026-03-01", "--all")["acme/later"] == "not released"
     table = tco("pricebook", "list", "--pricebooks", str(tree), "--as-of", "2026-08-01", "--all").out
     assert "retired 2026-06-01" in table
+
+
+def test_max_age_judges_each_offer_by_its_own_date(tco, tree):
+    """In acme's newest version, `new` was last read in 2025, `later` in July 2026, and the retired `old` is kept."""
+    old = ACME_JANUARY[ACME_JANUARY.index("  old:"):ACME_JANUARY.index("  new:")]
+    july = ACME_JULY.replace("    retrieved: 2026-07-01\n", "    retrieved: 2025-07-01\n", 1) + old
+    (tree / "acme" / "2026-07-01.yaml").write_text(july)
+    run = tco("pricebook", "validate", str(tree), "--max-age", "90", "--format", "json")
+    assert run.code == 0, run.err
+    stale = {s["offer"]: s["retrieved"] for s in json.loads(run.out)["stale"]}
+    # each offer by its own date; acme/old was retired on 2026-06-01, so nothing is left to check
+    assert {k: v for k, v in stale.items() if k.startswith("acme/")} == {"acme/new": "2025-07-01",
+                                                                          "acme/later": "2026-07-01"}
