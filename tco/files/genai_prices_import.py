@@ -449,7 +449,8 @@ def _start_dates(model: Any) -> set[dt.date]:
 def draft_history(catalog: Catalog, providers: Iterable[Any], source: str, since: dt.date, until: dt.date,
                   day: dt.date) -> list[ImportResult]:
     """Dated versions from genai-prices' start-date history: per vendor, one on `since` and one on each later date
-    before `until` on which a price of a model we carry starts (dates we already have a version for are left out).
+    before `until` on which a price of a model we carry starts or one of our offers is released (dates we already
+    have a version for are left out).
     Each holds the vendor's version in force that day (if any) with our per-token offers on sale then (`released`
     on or before it, not yet `retired`) at genai-prices' prices of that day; before the vendor's first version, an
     offer without a `released` date is left out, since it is not known to have been on sale."""
@@ -465,7 +466,8 @@ def draft_history(catalog: Catalog, providers: Iterable[Any], source: str, since
                 found = find_model(provider, key, offer) if isinstance(offer, PerTokenOffer) else None
                 if found and offer.released is not None:
                     ours[key] = (offer, found[0])
-        starts = {d for _, model in ours.values() for d in _start_dates(model) if since < d < until}
+        starts = {d for offer, model in ours.values() for d in (*_start_dates(model), offer.released)
+                  if d and since < d < until}
         have = {b.version for b in versions}
         for when in sorted(({since} | starts) - have):
             base = ([b for b in versions if b.version <= when] or versions[:1])[-1]
