@@ -328,3 +328,11 @@ def test_history_command(fake_package, released_tree, tco):
     assert [(h["version"], h["written"]) for h in json.loads(run.out)["history"]] == [("2025-12-01", True),
                                                                                        ("2026-02-01", True)]
     assert tco("pricebook", "validate", str(released_tree)).code == 0
+
+
+def test_history_starts_on_the_release_date(released_tree):
+    results = gp.draft_history(load_catalog(released_tree), fake_providers(), "fake-prices 1.0", dt.date(2025, 1, 1),
+                               dt.date(2026, 3, 1), dt.date(2026, 3, 5))
+    # nothing was on sale on 2025-01-01; Offer X from its release at the old price, then the 2026-02-01 cut
+    assert [(r.version, r.drafts["example"].offers["x"].rates.input_mtok) for r in results] == [
+        (dt.date(2025, 6, 1), D(3)), (dt.date(2026, 2, 1), D("2.5"))]
