@@ -131,6 +131,7 @@ def list_(
     from rich.table import Table
 
     table = Table("Offer", "Scheme", "Name", "Versions", "Retrieved", "Status", header_style="bold")
+    table.columns[0].overflow = "fold"  # an id is wrapped, never cut
     for vendor in listing["vendors"]:
         for offer in vendor["offers"]:
             table.add_row(offer["id"], offer["scheme"], offer["name"], ", ".join(offer["versions"]), offer["retrieved"],
