@@ -17,10 +17,6 @@ import yaml
 
 from tco.errors import Problem, TcoError, dotted
 
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser where PyYAML was built with it (about 15× faster); its nodes carry the same line marks.
-A file it refuses is parsed again by the pure-Python parser, whose messages are the ones tco reports."""
-
 MAX_FILE_BYTES = 1 << 20
 MAX_VALUES = 100_000
 
@@ -71,12 +67,25 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
     return parse_yaml(text, name)
 
 
+def _compose(text: str) -> list[yaml.Node]:
+    """YAML nodes with their marks, by libyaml where installed (several times faster); on a syntax error the pure
+    loader parses again, so the message is the same with or without libyaml."""
+    try:
+        return list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except yaml.YAMLError:
+        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
 def parse_yaml(text: str, name: str) -> Located:
     """Parse YAML text; see `read_yaml`."""
     try:
-        nodes = list(yaml.compose_all(text, Loader=FAST_LOADER))
-    except yaml.YAMLError:
-        nodes = _compose_or_raise(text, name)
+        nodes = _compose(text)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        raise TcoError([Problem(name, line, "", f"YAML syntax error: {e.problem or e}")]) from None
+    except yaml.YAMLError as e:
+        raise TcoError([Problem(name, None, "", f"YAML syntax error: {e}")]) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise TcoError([Problem(name, 1, "", "the file is empty; expected a YAML mapping")])
@@ -89,17 +98,6 @@ def parse_yaml(text: str, name: str) -> Located:
         kind = type(located.data).__name__
         raise TcoError([Problem(name, nodes[0].start_mark.line + 1, "", f"expected a YAML mapping, found {kind}")])
     return located
-
-
-def _compose_or_raise(text: str, name: str) -> list[yaml.Node]:
-    try:
-        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        raise TcoError([Problem(name, line, "", f"YAML syntax error: {e.problem or e}")]) from None
-    except yaml.YAMLError as e:
-        raise TcoError([Problem(name, None, "", f"YAML syntax error: {e}")]) from None
 
 
 class _Builder:
