@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from tco.engine.compare import CandidateResult, Comparison, compare, ranked_by
 from tco.errors import TcoError, nearest
-from tco.files.pricebooks import load_catalog
+from tco.files.pricebooks import load_catalog, load_selection, named_offers
 from tco.files.workloads import WorkloadFile, load_workload
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Path | None = None) -> tuple[Comparison, WorkloadFile]:
     """Load a workload and the price books in force on `as_of`, and cost every candidate."""
     source = load_workload(workload_path)
-    selection = load_catalog(pricebooks).as_of(as_of)
+    selection = load_selection(pricebooks, as_of, named_offers(source.located.data))
     try:
         return compare(source.workload, selection), source
     except TcoError as e:
