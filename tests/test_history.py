@@ -208,9 +208,10 @@ def test_every_example_has_a_history_that_fits_80_columns(tco, monkeypatch):
 def test_a_candidate_is_absent_while_the_model_its_plan_meters_is_not_sold(tco):
     run = tco("history", "examples/coding-agent.yaml", "--from", "2026-01-01", "--to", "2026-04-16", "--format", "json")
     assert run.code == 0, run.err
-    before, after = json.loads(run.out)["points"]
+    points = json.loads(run.out)["points"]
+    before, after = points[0], points[-1]
     cursor = {r["candidate"]: r for r in before["results"]}["cursor/pro-plus (Sonnet 4.6)"]
-    assert (cursor["status"], cursor["reason"], cursor["message"]) == ("absent", "no_pricebook", "no anthropic price book yet")
+    assert (cursor["status"], cursor["reason"], cursor["message"]) == ("absent", "not_offered", "not in anthropic 2025-11-24")
     cursor = {r["candidate"]: r for r in after["results"]}["cursor/pro-plus (Sonnet 4.6)"]
     assert [(b["vendor"], b["version"]) for b in cursor["pricebooks"]] == [("anthropic", "2026-04-16"), ("cursor", "2025-09-15")]
 
@@ -228,3 +229,14 @@ def test_an_offer_in_no_version_is_an_error_naming_the_nearest(tco, books, write
     run = tco("history", str(workload), "--pricebooks", str(books))
     assert run.code == 2
     assert "w.yaml:6: candidates[0].offer: unknown offer 'example/z' — did you mean" in run.err
+
+
+def test_a_candidate_is_absent_while_its_version_does_not_sell_what_it_asks_for(tco):
+    # document-pipeline bills part of Gemini 2.5 Flash at batch rates; Google launched Batch Mode on 2025-07-07
+    run = tco("history", "examples/document-pipeline.yaml", "--from", "2025-06-20", "--to", "2025-07-07", "--format", "json")
+    assert run.code == 0, run.err
+    points = json.loads(run.out)["points"]
+    before, after = ({r["offer"]: r for r in p["results"]}["google/gemini-2.5-flash"] for p in (points[0], points[-1]))
+    assert (before["status"], before["reason"]) == ("absent", "not_sold")
+    assert before["message"] == "Gemini 2.5 Flash has no batch rates (sells standard only); override this key for this candidate"
+    assert after["status"] != "absent"
