@@ -28,7 +28,7 @@ def diff(
 ) -> None:
     """Offers added and removed, every rate changed (old → new, %), and the effect on each workload's costs.
 
-    Compares the newest version of each vendor on each side. Exits 1 if a version published in BASE was edited, removed, or back-dated (a new version dated before the newest one).
+    Compares the newest version of each vendor on each side. Exits 1 if a version published in BASE was edited, removed, or back-dated (a new version dated between published ones; history older than every published version is welcome).
     """
     from tco.engine.pricebook_diff import diff_catalogs, immutability, refuse
     from tco.files.git_tree import example_workloads, open_tree
