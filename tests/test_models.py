@@ -181,7 +181,7 @@ def test_as_of_before_the_first_version_is_an_error(tco, two_versions):
 
 
 def test_show_a_bundled_offer_as_json(tco):
-    run = tco("pricebook", "show", "anthropic/claude-opus-4.7", "--as-of", "2026-11-23", "--format", "json")
+    run = tco("pricebook", "show", "anthropic/claude-opus-4.7", "--as-of", "2026-04-16", "--format", "json")
     assert run.code == 0, run.err
     shown = json.loads(run.out)
     assert shown["scheme"] == "per_token"
