@@ -225,8 +225,9 @@ def compare(capsys, workload: Path, root: Path, *extra: str) -> int:
 def bundled_books_read_once(monkeypatch):
     """The bundled tree is never mutated: read it once, not once a run (the workload is what is fuzzed there)."""
     import tco.api
+    import tco.files.pricebooks
 
-    read = tco.api.load_catalog
+    read = tco.files.pricebooks.load_catalog
     cache = {}
 
     def cached(root=None, *args, **kwargs):
@@ -238,6 +239,7 @@ def bundled_books_read_once(monkeypatch):
         return cache[key]
 
     monkeypatch.setattr(tco.api, "load_catalog", cached)
+    monkeypatch.setattr(tco.files.pricebooks, "load_catalog", cached)
 
 
 @FUZZ

@@ -213,8 +213,8 @@ def test_a_candidate_is_absent_while_the_model_its_plan_meters_is_not_sold(tco):
     assert run.code == 0, run.err
     cursor = [{r["candidate"]: r for r in p["results"]}["cursor/pro-plus (Sonnet 4.6)"] for p in json.loads(run.out)["points"]]
     absent = [c for c in cursor if c["status"] == "absent"]
-    assert absent and all(c["reason"] in ("no_pricebook", "not_released") for c in absent)
-    assert all(re.fullmatch(r"no (anthropic|cursor) price book yet|.* is not released yet", c["message"]) for c in absent)
+    assert absent and all(c["reason"] in ("no_pricebook", "not_offered", "not_released") for c in absent)
+    assert all(re.fullmatch(r"no (anthropic|cursor) price book yet|not in (anthropic|cursor) \d{4}-\d\d-\d\d|.* is not released yet", c["message"]) for c in absent)
     assert {b["vendor"] for b in cursor[-1]["pricebooks"]} == {"anthropic", "cursor"}
 
 
@@ -231,3 +231,23 @@ def test_an_offer_in_no_version_is_an_error_naming_the_nearest(tco, books, write
     run = tco("history", str(workload), "--pricebooks", str(books))
     assert run.code == 2
     assert "w.yaml:6: candidates[0].offer: unknown offer 'example/z' — did you mean" in run.err
+
+
+def test_a_candidate_is_absent_while_its_version_does_not_sell_what_it_asks_for(tco, write):
+    """On the bundled books: part of the calls go by batch, and Google launched Batch Mode on 2025-07-07."""
+    workload = write("w.yaml", """\
+        workload: batch extraction
+        tasks: 1000
+        task: {calls: 1, input_tokens: 1000, output_tokens: 100, batch_share: 0.5}
+        human: {hourly_cost: 60, task_minutes: 10}
+        candidates:
+          - offer: google/gemini-2.5-flash
+            success_rate: 0.9
+    """)
+    run = tco("history", str(workload), "--from", "2025-06-20", "--to", "2025-07-07", "--format", "json")
+    assert run.code == 0, run.err
+    points = json.loads(run.out)["points"]
+    before, after = ({r["offer"]: r for r in p["results"]}["google/gemini-2.5-flash"] for p in (points[0], points[-1]))
+    assert (before["status"], before["reason"]) == ("absent", "not_sold")
+    assert before["message"] == "Gemini 2.5 Flash has no batch rates (sells standard only); override this key for this candidate"
+    assert after["status"] != "absent"

@@ -75,6 +75,7 @@ class ModelInfo:
 class Provider:
     id: str
     models: list[ModelInfo]
+    pricing_urls: list[str] = field(default_factory=lambda: ["https://example.com/pricing"])
 
 
 def fake_providers() -> list[Provider]:
@@ -90,8 +91,11 @@ def fake_providers() -> list[Provider]:
         price_variants=[PriceVariant({"processing": "batch"}, {"input_mtok": D("1.25"), "output_mtok": D("7.5")},
                                      StartDateConstraint(dt.date(2026, 2, 1)))],
     )
-    decoy = ModelInfo(id="other", refs=(), prices={"input_mtok": D(99), "output_mtok": D(99)})
-    return [Provider("example", [decoy, offer_x]), Provider("unrelated", [])]
+    decoy = ModelInfo(id="Other_Model", refs=(), prices={"input_mtok": TieredPrices(D(4), [Tier(128_000, D(8))]),
+                                                           "output_mtok": D(20)}, name="Other Model",
+                      price_variants=[PriceVariant({"processing": "batch"}, {"input_mtok": D(2)})])
+    embedding = ModelInfo(id="embed", refs=(), prices={"input_mtok": D("0.1")})
+    return [Provider("example", [decoy, offer_x, embedding]), Provider("unrelated", [])]
 
 
 @pytest.fixture
@@ -109,7 +113,27 @@ def draft(catalog, when: dt.date, version: dt.date | None = None) -> gp.ImportRe
 def test_same_prices_no_difference(catalog):
     result = draft(catalog, dt.date(2026, 1, 15))
     assert result.matches == [gp.OfferMatch("example/x", "offer-x-2026", "offer-x")]
-    assert result.differences == [] and result.drafts == {}
+    assert result.differences == []
+    assert list(result.drafts["example"].offers) == ["x", "y", "other-model"]  # only the new offer
+
+
+def test_models_we_lack_are_drafted_as_new_offers(catalog):
+    result = draft(catalog, dt.date(2026, 1, 15))
+    assert result.new_offers == [
+        gp.NewOffer("example/other-model", "Other_Model", True, "tokenizer o200k from example/x"),
+        gp.NewOffer("example/embed", "embed", False, "no text input and output price (not a text-generation model?)"),
+    ]
+    new = result.drafts["example"].offers["other-model"]
+    assert (new.name, new.model, new.tokenizer, new.retrieved) == ("Other Model", "Other_Model", "o200k", dt.date(2026, 1, 15))
+    assert (new.rates.input_mtok, new.rates.output_mtok) == (D(4), D(20))
+    assert (new.service_tiers["batch"].input_mtok, new.service_tiers["batch"].output_mtok) == (D(2), D(20))
+    (tier,) = new.context_tiers
+    assert (tier.above_input_tokens, tier.rule, tier.rates.input_mtok, tier.rates.output_mtok) == (128_000, "whole_request", D(8), D(20))
+    # provenance: the vendor page genai-prices cites, its data file, and the version of the data
+    assert [str(u) for u in new.source_urls] == ["https://example.com/pricing",
+                                                "https://github.com/pydantic/genai-prices/blob/main/prices/providers/example.yml"]
+    assert "from fake-prices 1.0 on 2026-01-15; genai-prices cites https://example.com/pricing" in new.notes
+    assert "set `released:`" in new.notes
 
 
 def test_rates_that_differ(catalog):
@@ -123,6 +147,9 @@ def test_rates_that_differ(catalog):
         ("context_tiers[above 200000].rates.input_mtok", None, D(5), False),  # a person decides on a new tier
     }
     assert list(result.drafts) == ["example"]
+    drafted = result.drafts["example"].offers["x"]
+    assert "https://example.com/pricing" in {str(u) for u in drafted.source_urls}
+    assert "from fake-prices 1.0 on 2026-03-01; genai-prices cites https://example.com/pricing" in drafted.notes
 
 
 def test_peak_rates_when_priced_by_time_of_day(catalog):
@@ -247,3 +274,65 @@ def test_real_package_data_on_the_bundled_books(tco):
     assert models["anthropic/claude-sonnet-4.6"] == "claude-sonnet-4-6"
     assert models["openai/gpt-5.4"] == "gpt-5.4"
     assert doc["written"] == []
+
+
+# --- history from genai-prices' start dates ------------------------------------------------------------------
+
+
+@pytest.fixture
+def released_tree(tmp_path):
+    """The fixture books with Offer X released on 2025-06-01 (history drafts need the date an offer went on sale)."""
+    tree = tmp_path / "pricebooks"
+    shutil.copytree(PRICEBOOKS, tree)
+    book = tree / "example" / "2026-01-01.yaml"
+    book.write_text(book.read_text().replace("    name: Offer X\n", "    name: Offer X\n    released: 2025-06-01\n"))
+    return tree
+
+
+def test_history_versions_reprice_on_each_start_date(released_tree, tco, write):
+    catalog = load_catalog(released_tree)
+    results = gp.draft_history(catalog, fake_providers(), "fake-prices 1.0", dt.date(2025, 12, 1),
+                               dt.date(2026, 3, 1), dt.date(2026, 3, 5))
+    assert [(r.version, list(r.drafts)) for r in results] == [(dt.date(2025, 12, 1), ["example"]),
+                                                              (dt.date(2026, 2, 1), ["example"])]
+    december, february = (r.drafts["example"].offers["x"] for r in results)
+    assert december == catalog.as_of(dt.date(2026, 1, 1)).get("example/x").offer  # the same prices then
+    assert (february.rates.input_mtok, february.retrieved) == (D("2.5"), dt.date(2026, 3, 5))
+    assert "prices in force on 2026-02-01" in february.notes
+    assert "example/y" not in {m.offer for r in results for m in r.matches}  # not per-token
+    for result in results:
+        gp.write_drafts(result, released_tree)
+    workload = write("w.yaml", """\
+        workload: history
+        tasks: 1000
+        task: {calls: 1, input_tokens: 1000000, output_tokens: 0}
+        human: {hourly_cost: 60, task_minutes: 10}
+        candidates: [{offer: example/x, success_rate: 1}]
+        """)
+    for as_of, input_mtok in (("2025-12-15", "3"), ("2026-01-15", "3"), ("2026-02-15", "2.5")):
+        run = tco("compare", str(workload), "--pricebooks", str(released_tree), "--as-of", as_of, "--format", "json")
+        assert run.code == 0, run.err
+        (x,) = json.loads(run.out)["results"]
+        assert x["per_task_cost"] == input_mtok, as_of  # a million input tokens
+
+
+def test_history_command(fake_package, released_tree, tco):
+    args = ("pricebook", "import", "genai-prices", "--pricebooks", str(released_tree), "--as-of", "2026-03-01",
+            "--history-since", "2025-12-01")
+    dry = tco(*args, "--dry-run")
+    assert dry.code == 0, dry.err
+    assert "dry run: would write" in dry.out and "2026-02-01.yaml: 2 offers, 1 repriced (example/x)" in dry.out
+    assert not (released_tree / "example" / "2026-02-01.yaml").exists()
+    run = tco(*args, "--format", "json")
+    assert run.code == 0, run.err
+    assert [(h["version"], h["written"]) for h in json.loads(run.out)["history"]] == [("2025-12-01", True),
+                                                                                       ("2026-02-01", True)]
+    assert tco("pricebook", "validate", str(released_tree)).code == 0
+
+
+def test_history_starts_on_the_release_date(released_tree):
+    results = gp.draft_history(load_catalog(released_tree), fake_providers(), "fake-prices 1.0", dt.date(2025, 1, 1),
+                               dt.date(2026, 3, 1), dt.date(2026, 3, 5))
+    # nothing was on sale on 2025-01-01; Offer X from its release at the old price, then the 2026-02-01 cut
+    assert [(r.version, r.drafts["example"].offers["x"].rates.input_mtok) for r in results] == [
+        (dt.date(2025, 6, 1), D(3)), (dt.date(2026, 2, 1), D("2.5"))]

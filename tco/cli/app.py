@@ -7,7 +7,11 @@ import os
 import sys
 from typing import Annotated
 
-import typer
+# The command loads no pydantic plugins: looking for them scans every installed package's entry points at start-up.
+# Set PYDANTIC_DISABLE_PLUGINS yourself (e.g. to "") to load them.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import typer  # noqa: E402  (after the variable above, which pydantic reads when typer imports it)
 
 from tco import __version__
 from tco.cli import breakeven as breakeven_cmd

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -86,10 +87,13 @@ def validate(
         raise refuse(violations, base)
 
 
-def _listing(pricebooks: Path | None) -> dict[str, Any]:
+def _listing(pricebooks: Path | None, as_of: dt.date, everything: bool = False) -> dict[str, Any]:
+    """Vendors and their offers: those on sale on `as_of`, or with `everything` every offer of every version."""
+    from tco.engine.lifecycle import status
     from tco.files.pricebooks import load_catalog
 
     catalog = load_catalog(pricebooks)
+    selection = catalog.as_of(as_of)
     vendors = []
     for vendor, versions in sorted(catalog.books.items()):
         offers: dict[str, dict[str, Any]] = {}
@@ -98,16 +102,28 @@ def _listing(pricebooks: Path | None) -> dict[str, Any]:
                 entry = offers.setdefault(f"{vendor}/{key}", {"id": f"{vendor}/{key}", "versions": []})
                 entry |= {"scheme": offer.scheme, "name": offer.name, "retrieved": offer.retrieved.isoformat()}
                 entry["versions"].append(bf.version.isoformat())
-        vendors.append({"vendor": vendor, "versions": [b.version.isoformat() for b in versions],
-                        "offers": list(offers.values())})
+        for oid, entry in offers.items():
+            ref = selection.find(oid) or selection.retired(oid) or catalog.newest_listing(oid)
+            entry["status"] = status(ref, as_of, in_force=selection.find(oid) is not None)
+            entry |= {k: str(v) for k in ("retired", "replacement") if (v := getattr(ref.offer, k)) is not None}
+        shown = [e for e in offers.values() if everything or e["status"] in ("on sale", "deprecated")]
+        if shown:
+            vendors.append({"vendor": vendor, "versions": [b.version.isoformat() for b in versions], "offers": shown})
     schemes = sorted({o["scheme"] for v in vendors for o in v["offers"]})
-    return {"directory": catalog.root, "schemes": schemes, "vendors": vendors}
+    return {"directory": catalog.root, "as_of": as_of.isoformat(), "all": everything, "schemes": schemes,
+            "vendors": vendors}
 
 
 @app.command("list")
-def list_(pricebooks: PricebooksOption = None, format: TableOrJson = Format.table, wide: WideOption = False) -> None:
-    """List vendors, offers, schemes, versions and retrieval dates (names with --wide)."""
-    listing = printable(_listing(pricebooks))
+def list_(
+    pricebooks: PricebooksOption = None,
+    format: TableOrJson = Format.table,
+    as_of: AsOfOption = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every offer of every version, retired and not yet released ones marked.")] = False,
+    wide: WideOption = False,
+) -> None:
+    """List the offers on sale on a date (default today): offer, scheme, versions, retrieval date, status (names with --wide)."""
+    listing = printable(_listing(pricebooks, as_of_date(as_of), everything))
     if format is Format.json:
         print_json(listing)
         return

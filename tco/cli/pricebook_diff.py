@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tco.cli.console import print_json, print_rich, print_text
+from tco.cli.console import out, print_json, print_rich, print_text
 from tco.cli.options import (
     AsOfOption,
     Format,
@@ -20,6 +21,30 @@ from tco.errors import TcoError, gather, nearest
 from tco.files.output import printable
 
 IMPORT_SOURCES = ("genai-prices",)
+
+
+def _history(results: list, target: Path, dry_run: bool, format: Format) -> None:
+    """Write (or, dry, list) history drafts: one file per vendor and date."""
+    from tco.files import genai_prices_import as gp
+    from tco.files.pricebooks import display
+
+    rows = []
+    for result in results:
+        if not dry_run:
+            gp.write_drafts(result, target)
+        for vendor, book in result.drafts.items():
+            rows.append({"vendor": vendor, "version": book.version.isoformat(), "offers": sorted(book.offers),
+                         "changed": sorted({d.offer for d in result.differences if d.drafted}),
+                         "file": display(target / vendor / f"{book.version}.yaml"), "written": not dry_run})
+    if format is Format.json:
+        print_json({"history": rows})
+        return
+    for row in rows:
+        verb = "wrote" if row["written"] else "dry run: would write"
+        out.print(f"{verb} {row['file']}: {len(row['offers'])} offers, {len(row['changed'])} repriced "
+                  f"({', '.join(row['changed']) or 'none'})", markup=False)
+    if not rows:
+        out.print("No history to draft: no offer with a `released:` date has a price change in that period.")
 
 
 def diff(
@@ -73,8 +98,13 @@ def import_(
         show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the differences; write nothing.")] = False,
     format: TableOrJsonOption = Format.table,
+    history_since: Annotated[str | None, typer.Option(
+        "--history-since", metavar="DATE", show_default=False,
+        help="Instead, draft dated history versions from genai-prices' start-date prices: one on DATE and one on each "
+             "later price change before --as-of, with our offers on sale then (those with a `released:` date).")] = None,
 ) -> None:
-    """Compare our per-token offers with the genai-prices package data and draft new versions where a rate differs.
+    """Compare our per-token offers with the genai-prices package data and draft new versions: rates that differ,
+    and new offers for the models we lack (with a tokenizer copied from our most similar offer).
 
     Drafts keep our ids, tokenizers and notes; only rates both sides carry are changed. Never overwrites a file.
     """
@@ -101,8 +131,15 @@ def import_(
                                f"with the bundled price books in {display(pricebooks)}") from None
     catalog = load_catalog(pricebooks)
     providers, label = gp.load_providers()
-    result = gp.draft(catalog, providers, label, day, effective)
     target = output or pricebooks
+    if history_since is not None:
+        _history(gp.draft_history(catalog, providers, label, as_of_date(history_since), day, dt.date.today()),
+                 target, dry_run, format)
+        return
+    from tco.cli.console import progress
+
+    with progress("Comparing with genai-prices") as advance:
+        result = gp.draft(catalog, providers, label, day, effective, advance)
     files = {vendor: display(target / vendor / f"{book.version}.yaml") for vendor, book in result.drafts.items()}
     if not dry_run:
         newest = {vendor: versions[-1].version for vendor, versions in catalog.books.items()}

@@ -142,7 +142,7 @@ def evaluate(job: Job) -> CandidateResult:
             volume_bearer=volume_bearer(bill),
         ),
         breakdown={"expected_attempts": E, "task_success_rate": S, **bill.breakdown},
-        warnings=bill.warnings,
+        warnings=job.notices + bill.warnings,
         pricebook=job.ref.source,
         index=job.index,
     )

@@ -20,7 +20,8 @@ class Absent:
 
     reason: str
     """`no_pricebook` (its vendor has no version yet), `not_offered` (not in the version in force),
-    `not_released` or `retired`."""
+    `not_released`, `retired`, or `not_sold` (the version in force does not sell what the candidate asks of it,
+    e.g. batch rates before the vendor launched batch)."""
     message: str
 
 
@@ -85,12 +86,12 @@ def entry(workload: Workload, index: int, selection: Selection) -> Entry:
         try:
             job = Job.of(workload, index, selection)
             found, bill = figures(job), charge(job)
-        except TcoError:
+        except TcoError as error:
             ref = selection.get(candidate.offer)
             needs = [candidate.model, getattr(ref.offer, "spillover_offer", None)]
             missing = next((m for m in (absent(selection, n) for n in needs if n) if m), None)
-            if missing is None:
-                raise
+            if missing is None:  # check() found nothing wrong whatever the date, so this date's version cannot price it
+                missing = Absent("not_sold", "; ".join(p.message for p in error.problems))
         else:
             books = {job.ref.source.file: job.ref.source}
             for key in ("spillover_offer", "model"):  # the books of offers that meter or carry its usage

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from tco.engine.attempts import expected_attempts, task_success
 from tco.engine.elementwise import possibly
+from tco.engine.lifecycle import priced_offer
 from tco.errors import TcoError, candidate_error
 from tco.models.catalog import OfferRef, Selection
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
@@ -33,6 +34,8 @@ class Job:
     """Per-attempt success rate (varied when solving for break-even)."""
     index: int = 0
     """The candidate's place in the workload, for locating errors."""
+    notices: tuple[str, ...] = ()
+    """Lifecycle warnings for the result: deprecated, or rerouted from a retired offer."""
 
     @classmethod
     def of(cls, workload: Workload, index: int, selection: Selection) -> Job:
@@ -42,15 +45,16 @@ class Job:
             task = task.model_copy(update={k: v for k, v in candidate.task if v is not None})
         if candidate.human is not None:
             human = human.model_copy(update={k: v for k, v in candidate.human if v is not None})
-        ref = selection.find(candidate.offer)
+        ref = selection.find(candidate.offer) or selection.retired(candidate.offer)
         if ref is None:
             raise candidate_error(index, "offer", selection.explain_missing(candidate.offer))
+        ref, notices = priced_offer(ref, selection, candidate.reroute_retired, lambda m: candidate_error(index, "offer", m))
         for key, schemes in SCHEME_KEYS.items():
             value = getattr(candidate, key)
             if value is not None and (isinstance(value, str) or possibly(value != 0)) and ref.offer.scheme not in schemes:
                 raise candidate_error(index, key, f"does not apply to {ref.id}, a {ref.offer.scheme} offer "
                                                   f"(it applies to {' and '.join(schemes)} offers)")
-        return cls(workload, candidate, ref, selection, task, human, candidate.success_rate, index)
+        return cls(workload, candidate, ref, selection, task, human, candidate.success_rate, index, notices)
 
     def with_success_rate(self, s: Decimal) -> Job:
         return replace(self, s=s)

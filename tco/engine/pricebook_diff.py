@@ -280,9 +280,10 @@ class StaleOffer:
 
 
 def stale_offers(catalog: Catalog, today: dt.date, max_age_days: int) -> list[StaleOffer]:
-    """Offers in the newest version of each vendor whose figures were last checked more than `max_age_days` ago."""
+    """Offers in the newest version of each vendor whose figures were last checked more than `max_age_days` ago,
+    each judged by its own `retrieved` date; an offer retired by `today` needs no re-checking."""
     return [
         StaleOffer(oid, ref.source.version, ref.offer.retrieved, (today - ref.offer.retrieved).days)
         for oid, ref in catalog.as_of(NEWEST).offers.items()
-        if (today - ref.offer.retrieved).days > max_age_days
+        if (today - ref.offer.retrieved).days > max_age_days and not (ref.offer.retired and ref.offer.retired <= today)
     ]

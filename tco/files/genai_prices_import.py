@@ -14,11 +14,15 @@ This module reads the data by its shape, so tests can hand it a small fake inste
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from tco.errors import TcoError
 from tco.models.catalog import BookFile, Catalog
@@ -27,7 +31,7 @@ from tco.models.pricebook import PerTokenOffer, PriceBook, RateCard
 SOURCE = "genai-prices"
 REPOSITORY = "https://github.com/pydantic/genai-prices"
 
-PROVIDERS: dict[str, str] = {}
+PROVIDERS: dict[str, str] = {"xai": "x-ai", "aws-bedrock": "aws", "bedrock": "aws"}
 """tco vendor → genai-prices provider id, where the two differ (by default they are the same)."""
 
 RATE_KEYS: dict[str, tuple[str, ...]] = {
@@ -205,6 +209,17 @@ class OfferMatch:
     """The date genai-prices gives for the start of the compared prices, when it gives one."""
 
 
+@dataclass(frozen=True)
+class NewOffer:
+    """A genai-prices model none of our offers matches: drafted as a new offer, or skipped with the reason."""
+
+    offer: str
+    model: str
+    drafted: bool
+    note: str
+    """Where the tokenizer came from, or why it was skipped."""
+
+
 @dataclass
 class ImportResult:
     source: str
@@ -212,6 +227,7 @@ class ImportResult:
     version: dt.date
     matches: list[OfferMatch]
     differences: list[RateDifference]
+    new_offers: list[NewOffer] = field(default_factory=list)
     drafts: dict[str, PriceBook] = field(default_factory=dict)
     """Vendor → the new version, only for vendors with a drafted difference."""
     based_on: dict[str, BookFile] = field(default_factory=dict)
@@ -289,33 +305,110 @@ def _set(data: dict[str, Any], path: str, value: Decimal) -> None:
     data[keys[-1]] = value
 
 
+def _provenance(provider: Any, source: str, day: dt.date) -> tuple[list[str], str]:
+    """The source URLs of a drafted offer (the vendor page genai-prices cites, then its data file) and the words
+    naming both: the vendor page was not read by the import, and the note says so."""
+    data = f"{REPOSITORY}/blob/main/prices/providers/{provider.id}.yml"
+    cited = [str(u) for u in (getattr(provider, "pricing_urls", None) or ())][:1]
+    where = f"; genai-prices cites {cited[0]}, which this import did not read" if cited else ""
+    return [*cited, data], f"from {source} on {day}{where}"
+
+
 def draft_offer(offer: PerTokenOffer, differences: Iterable[RateDifference], model: str, source: str,
-                provider: str, day: dt.date) -> PerTokenOffer:
+                provider: Any, day: dt.date, prices_on: dt.date | None = None) -> PerTokenOffer:
     """Our offer with the drafted rates, a note saying where they came from, and the genai-prices data as a source."""
     changed = [d for d in differences if d.drafted]
     data = offer.model_dump()
     for d in changed:
         _set(data, d.field, d.theirs)  # type: ignore[arg-type]
-    url = f"{REPOSITORY}/blob/main/prices/providers/{provider}.yml"
-    data["source_urls"] = [*offer.source_urls, url] if url not in {str(u) for u in offer.source_urls} else offer.source_urls
+    urls, origin = _provenance(provider, source, day)
+    have = {str(u) for u in offer.source_urls}
+    data["source_urls"] = [*offer.source_urls, *(u for u in urls if u not in have)]
     data["retrieved"] = day
     summary = ", ".join(f"{d.field} {d.ours if d.ours is not None else '(absent)'} → {d.theirs}" for d in changed)
-    note = (f"Drafted by `tco pricebook import genai-prices` on {day} from {source} (model {model}): {summary}. "
+    when = f", prices in force on {prices_on}" if prices_on else ""
+    note = (f"Drafted by `tco pricebook import genai-prices` {origin} (model {model}{when}): {summary}. "
             "Check each against the vendor's own page before publishing.")
     data["notes"] = f"{offer.notes} {note}".strip()
     return PerTokenOffer.model_validate(data)
 
 
-def draft(catalog: Catalog, providers: Iterable[Any], source: str, as_of: dt.date, version: dt.date) -> ImportResult:
+def _key(model_id: str) -> str:
+    return re.sub(r"[^a-z0-9.\-]+", "-", model_id.lower()).strip("-.") or "model"
+
+
+def nearest_tokenizer(catalog: Catalog, vendor: str, model_id: str) -> tuple[str, str] | None:
+    """The tokenizer of the per-token offer whose model id is most like `model_id` (the vendor's own first, then
+    any vendor's), and that offer's id."""
+    newest = catalog.as_of(dt.date.max).offers
+    offers = [(oid, ref.offer) for oid, ref in newest.items() if isinstance(ref.offer, PerTokenOffer)]
+    for pool in ([o for o in offers if o[0].startswith(f"{vendor}/")], offers):
+        if pool:
+            def likeness(item: tuple[str, PerTokenOffer]) -> float:
+                return difflib.SequenceMatcher(None, model_id.lower(), (item[1].model or item[0]).lower()).ratio()
+            oid, offer = max(pool, key=likeness)
+            return offer.tokenizer, oid
+    return None
+
+
+def new_offer(model: Any, provider: Any, catalog: Catalog, vendor: str, source: str,
+              day: dt.date) -> tuple[str, PerTokenOffer | None, str]:
+    """A draft offer for a genai-prices model we lack: its standard, service-tier and long-context rates, a
+    tokenizer copied from our most similar offer, and the provenance; or None and the reason it cannot be drafted."""
+    key = _key(model.id)
+    at, _ = _peak(model, day)
+    standard = _card(_standard(model, at))
+    if "input_mtok" not in standard or "output_mtok" not in standard:
+        return key, None, "no text input and output price (not a text-generation model?)"
+    found = nearest_tokenizer(catalog, vendor, model.id)
+    if found is None:
+        return key, None, "no per-token offer to take a tokenizer from"
+    tokenizer, like = found
+    urls, origin = _provenance(provider, source, day)
+    thresholds = sorted({t for price in standard.values() for t in _tiers(price)})
+    data: dict[str, Any] = {
+        "scheme": "per_token", "name": getattr(model, "name", None) or model.id, "model": model.id,
+        "tokenizer": tokenizer, "rates": {k: _base(v) for k, v in standard.items()},
+        "service_tiers": {tier: {k: _base(v) for k, v in card.items()}
+                          for tier, context in SERVICE_TIERS.items()
+                          if (card := {**{k: _base(v) for k, v in standard.items()}, **_card(_variant(model, context, at))})
+                          and _card(_variant(model, context, at))},
+        "context_tiers": [{"above_input_tokens": t, "rule": "whole_request",
+                           "rates": {k: _tiers(v).get(t, _base(v)) for k, v in standard.items()}} for t in thresholds],
+        "source_urls": urls, "retrieved": day,
+        "notes": (f"New offer drafted by `tco pricebook import genai-prices` {origin} (model {model.id}). Tokenizer "
+                  f"{tokenizer} copied from {like}, the most similar offer we carry; genai-prices gives no release "
+                  f"or shutdown dates, so set `released:` (and `deprecated:`/`retired:` when announced). Check every "
+                  f"rate against the vendor's own page before publishing."),
+    }
+    try:
+        return key, PerTokenOffer.model_validate(data), f"tokenizer {tokenizer} from {like}"
+    except ValidationError as e:
+        return key, None, f"its prices do not make a valid offer ({e.errors()[0]['msg']})"
+
+
+Progress = Callable[[int, int], None]
+
+
+def sells_tokens(book: PriceBook) -> bool:
+    return any(o.scheme in ("per_token", "provisioned") for o in book.offers.values())
+
+
+def draft(catalog: Catalog, providers: Iterable[Any], source: str, as_of: dt.date, version: dt.date,
+          progress: Progress | None = None) -> ImportResult:
     """Compare every per-token offer in the newest version of each vendor with genai-prices as of `as_of`, and
-    draft a version dated `version` for each vendor with a rate to update."""
+    draft a version dated `version` for each vendor with a rate to update or a model we lack (vendors that sell
+    tokens only: a seat plan's book gets no per-token offers)."""
     by_id = {p.id: p for p in providers}
     newest = catalog.as_of(dt.date.max)
     result = ImportResult(source, as_of, version, [], [])
-    for vendor, book in sorted(newest.books.items()):
+    for done, (vendor, book) in enumerate(sorted(newest.books.items())):
+        if progress:
+            progress(done, len(newest.books))
         provider = by_id.get(PROVIDERS.get(vendor, vendor))
         offers = dict(book.book.offers)
         drafted = False
+        matched: set[str] = set()
         for key, offer in book.book.offers.items():
             if not isinstance(offer, PerTokenOffer):
                 continue
@@ -325,17 +418,76 @@ def draft(catalog: Catalog, providers: Iterable[Any], source: str, as_of: dt.dat
                 result.matches.append(OfferMatch(oid, None))
                 continue
             model, ref = found
+            matched.add(model.id)
             at, varies = _peak(model, as_of)
             result.matches.append(OfferMatch(oid, model.id, ref, varies, _since(model, at)))
             diffs = compare_offer(oid, offer, model, at)
             result.differences += diffs
             if any(d.drafted for d in diffs):
-                offers[key] = draft_offer(offer, diffs, model.id, source, provider.id, as_of)
+                offers[key] = draft_offer(offer, diffs, model.id, source, provider, as_of)
                 drafted = True
+        if provider is not None and sells_tokens(book.book):
+            for model in provider.models:
+                if model.id in matched or getattr(model, "deprecated", False):
+                    continue
+                key, new, why = new_offer(model, provider, catalog, vendor, source, as_of)
+                result.new_offers.append(NewOffer(f"{vendor}/{key}", model.id, new is not None, why))
+                if new is not None and key not in offers:
+                    offers[key] = new
+                    drafted = True
         if drafted:
             result.drafts[vendor] = book.book.model_copy(update={"version": version, "offers": offers})
             result.based_on[vendor] = book
     return result
+
+
+def _start_dates(model: Any) -> set[dt.date]:
+    entries = [*(model.prices if isinstance(model.prices, list) else ()), *(getattr(model, "price_variants", None) or ())]
+    return {d for e in entries if (d := getattr(getattr(e, "constraint", None), "start_date", None))}
+
+
+def draft_history(catalog: Catalog, providers: Iterable[Any], source: str, since: dt.date, until: dt.date,
+                  day: dt.date) -> list[ImportResult]:
+    """Dated versions from genai-prices' start-date history: per vendor, one on `since` and one on each later date
+    before `until` on which a price of a model we carry starts or one of our offers is released (dates we already
+    have a version for are left out).
+    Each holds the vendor's version in force that day (if any) with our per-token offers on sale then (`released`
+    on or before it, not yet `retired`) at genai-prices' prices of that day; before the vendor's first version, an
+    offer without a `released` date is left out, since it is not known to have been on sale."""
+    by_id = {p.id: p for p in providers}
+    results = []
+    for vendor, versions in sorted(catalog.books.items()):
+        provider = by_id.get(PROVIDERS.get(vendor, vendor))
+        if provider is None:
+            continue
+        ours: dict[str, tuple[PerTokenOffer, Any]] = {}
+        for bf in versions:
+            for key, offer in bf.book.offers.items():
+                found = find_model(provider, key, offer) if isinstance(offer, PerTokenOffer) else None
+                if found and offer.released is not None:
+                    ours[key] = (offer, found[0])
+        starts = {d for offer, model in ours.values() for d in (*_start_dates(model), offer.released)
+                  if d and since < d < until}
+        have = {b.version for b in versions}
+        for when in sorted(({since} | starts) - have):
+            base = ([b for b in versions if b.version <= when] or versions[:1])[-1]
+            result = ImportResult(source, when, when, [], [])
+            offers: dict[str, Any] = dict(base.book.offers) if base.version <= when else {}  # the rest as published
+            for key, (offer, model) in ours.items():
+                if not offer.released <= when or (offer.retired is not None and offer.retired <= when):  # type: ignore[operator]
+                    continue
+                oid = f"{vendor}/{key}"
+                at, varies = _peak(model, when)
+                result.matches.append(OfferMatch(oid, model.id, None, varies, _since(model, at)))
+                diffs = compare_offer(oid, offer, model, at)
+                result.differences += diffs
+                drafted = any(d.drafted for d in diffs)
+                offers[key] = draft_offer(offer, diffs, model.id, source, provider, day, when) if drafted else offer
+            if offers:
+                result.drafts[vendor] = PriceBook(vendor=vendor, version=when, currency=base.book.currency, offers=offers)
+                result.based_on[vendor] = base
+                results.append(result)
+    return results
 
 
 # --- writing drafts ------------------------------------------------------------------------------------------

@@ -32,10 +32,10 @@ class WorkloadFile:
         return TcoError(placed)
 
 
-def load_workload(path: Path, selection: Selection | None = None) -> WorkloadFile:
-    """Read and check a workload file. If it is invalid and `selection` is given, the problems raised include
-    the candidates' unknown offers too, so that one run reports them all."""
-    located = read_yaml(path, display(path))
+def load_workload(path: Path | Located, selection: Selection | None = None) -> WorkloadFile:
+    """Read (or take as read) and check a workload file. If it is invalid and `selection` is given, the problems
+    raised include the candidates' unknown offers too, so that one run reports them all."""
+    located = path if isinstance(path, Located) else read_yaml(path, display(path))
     try:
         workload = validate(Workload, located)
     except TcoError as e:

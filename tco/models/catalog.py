@@ -55,7 +55,50 @@ class Catalog:
             current = [b for b in versions if b.version <= date]
             if current:
                 chosen[vendor] = current[-1]
-        return Selection(date, chosen, self.tokenizers, self.all_offer_ids())
+        return Selection(date, chosen, self.tokenizers, self.all_offer_ids(), self)
+
+    def newest_listing(self, offer_id: str) -> OfferRef | None:
+        """The offer as listed in the newest version that has it."""
+        vendor, _, key = offer_id.partition("/")
+        listed = [b for b in self.books.get(vendor, []) if key in b.book.offers]
+        return OfferRef(offer_id, listed[-1].book.offers[key], listed[-1]) if listed else None
+
+    def on_sale(self, offer_id: str) -> list[Span]:
+        """The periods in which `offer_id` can be bought: from a version that lists it (or its release) until the
+        next version that leaves it out (or its retirement), adjoining periods joined."""
+        vendor, _, key = offer_id.partition("/")
+        versions = self.books.get(vendor, [])
+        spans: list[Span] = []
+        for i, bf in enumerate(versions):
+            offer = bf.book.offers.get(key)
+            if offer is None:
+                continue
+            start = max(bf.version, offer.released or bf.version)
+            ends = [d for d in (versions[i + 1].version if i + 1 < len(versions) else None, offer.retired) if d]
+            end = min(ends) if ends else None
+            if end is not None and end <= start:
+                continue
+            if spans and spans[-1].end == start:
+                spans[-1] = Span(spans[-1].start, end)
+            else:
+                spans.append(Span(start, end))
+        return spans
+
+
+@dataclass(frozen=True)
+class Span:
+    """A period from `start` until the day before `end` (None: no end known)."""
+
+    start: dt.date
+    end: dt.date | None
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def __str__(self) -> str:
+        if self.end is None:
+            return f"from {self.start} on"
+        return f"from {self.start} to {self.end - dt.timedelta(days=1)}"
 
 
 @dataclass
@@ -66,6 +109,8 @@ class Selection:
     books: dict[str, BookFile]
     tokenizers: TokenizerTable
     known_ids: set[str] = field(default_factory=set)
+    catalog: Catalog | None = None
+    """The catalog it was selected from, to say when an offer missing here is on sale."""
 
     @property
     def offers(self) -> dict[str, OfferRef]:
@@ -82,11 +127,30 @@ class Selection:
             return OfferRef(offer_id, book.book.offers[key], book)
         return None
 
+    def retired(self, offer_id: str) -> OfferRef | None:
+        """A retired offer that later versions leave out: its last listing before this date, if retired by then."""
+        vendor, _, key = offer_id.partition("/")
+        listed = [b for b in (self.catalog.books.get(vendor, []) if self.catalog else []) if b.version <= self.as_of
+                  and key in b.book.offers]
+        if not listed:
+            return None
+        offer = listed[-1].book.offers[key]
+        return OfferRef(offer_id, offer, listed[-1]) if offer.retired and offer.retired <= self.as_of else None
+
     def explain_missing(self, offer_id: str) -> str:
         """Why `offer_id` is not on sale on this date, with the nearest valid ids."""
         if offer_id in self.known_ids:
-            return f"offer {offer_id!r} is not in the price books in force on {self.as_of} (try another --as-of)"
+            return f"offer {offer_id!r} is not in the price books in force on {self.as_of}{self.when_on_sale(offer_id)}"
         return f"unknown offer {offer_id!r}{nearest(offer_id, self.offers)}"
+
+    def when_on_sale(self, offer_id: str) -> str:
+        """'; it is on sale from … (try --as-of …)': a hint at the dates on which `offer_id` can be priced."""
+        spans = self.catalog.on_sale(offer_id) if self.catalog else []
+        if not spans:
+            return " (try another --as-of)"
+        before = [s for s in spans if s.end is not None and s.end <= self.as_of]
+        try_date = spans[0].start if not before else before[-1].end - dt.timedelta(days=1)  # type: ignore[operator]
+        return f"; it is on sale {' and '.join(str(s) for s in spans)} (try --as-of {try_date})"
 
     def get(self, offer_id: str) -> OfferRef:
         found = self.find(offer_id)

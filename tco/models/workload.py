@@ -9,7 +9,7 @@ from pydantic import Field, create_model
 
 from tco.models.base import Money, Number, Positive, PositiveCount, Probability, Share, Strict, at_most
 from tco.models.tokenizer import REFERENCE, ContentType
-from tco.models.uncertain import uncertain
+from tco.models.uncertain import GENERATED, uncertain
 
 HOURS_PER_PERIOD = {"month": Decimal(730), "year": Decimal(8760)}
 MONTHS_PER_PERIOD = {"month": Decimal(1), "year": Decimal(12)}
@@ -89,13 +89,17 @@ def _annotated(tp: Any, metadata: list[Any]) -> Any:
     return Annotated[(tp, *metadata)] if metadata else tp
 
 
+class _Generated(Strict):
+    model_config = GENERATED  # descriptions are passed to each field; reading the source for them takes ~0.2 s
+
+
 def _partial(model: type[Strict]) -> type[Strict]:
     """The same fields, all optional: a per-candidate override."""
     fields: dict[str, Any] = {
         name: (_annotated(info.annotation, info.metadata) | None, Field(default=None, description=info.description))
         for name, info in model.model_fields.items()
     }
-    return create_model(f"{model.__name__}Override", __base__=Strict, __doc__=f"Overrides of {model.__name__.lower()} keys.", **fields)
+    return create_model(f"{model.__name__}Override", __base__=_Generated, __doc__=f"Overrides of {model.__name__.lower()} keys.", **fields)
 
 
 TaskOverride = _partial(Task)
@@ -121,6 +125,9 @@ class Candidate(Strict):
     """Provisioned units to buy; default the fewest that cover the peak."""
     seats: CountOrRange | None = None
     """Seats for this candidate, overriding the workload's."""
+    reroute_retired: bool = False
+    """Price a retired offer at the replacement its vendor names (where the vendor sends the old model's calls
+    there) instead of refusing it."""
     task: TaskOverride | None = None  # type: ignore[valid-type]
     human: HumanOverride | None = None  # type: ignore[valid-type]
 

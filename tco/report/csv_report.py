@@ -13,9 +13,9 @@ from tco.report.text import cell_text
 COLUMNS = ("rank", "candidate", "offer", "scheme", "success_rate", "per_task_cost", "success_adjusted_cost",
            "cost_per_completed_task", "human_baseline", "break_even_success_rate", "period_cost", "period_tco",
            "fixed_commitment", "variable_spend", "customer_failure_spend", "failure_bearer", "volume_bearer",
-           "pricebook_version")
+           "pricebook_version", "warnings")
 SIMULATED = tuple(f"{m}_{p}" for m in FIGURES for p in ("p5", "p50", "p95")) + ("probability_cheapest", "p95_over_p50")
-TEXT = {"candidate", "offer", "scheme", "failure_bearer", "volume_bearer", "pricebook_version"}
+TEXT = {"candidate", "offer", "scheme", "failure_bearer", "volume_bearer", "pricebook_version", "warnings"}
 
 
 def table(columns: Sequence[str], rows: Iterable[dict[str, Any]], text: Collection[str]) -> str:
@@ -36,7 +36,8 @@ def render(doc: dict[str, Any]) -> str:
     columns = (*COLUMNS, *SIMULATED) if "simulation" in doc else COLUMNS
     rows = []
     for i, r in enumerate(doc["results"], 1):
-        row = {**r, **r["risk"], "rank": i, "pricebook_version": f"{r['pricebook']['vendor']} {r['pricebook']['version']}"}
+        row = {**r, **r["risk"], "rank": i, "pricebook_version": f"{r['pricebook']['vendor']} {r['pricebook']['version']}",
+               "warnings": "; ".join(r["warnings"])}
         sim = r.get("simulation", {})
         row |= {f"{m}_{p}": v for m, spread in sim.items() if isinstance(spread, dict) for p, v in spread.items()}
         row |= {"probability_cheapest": sim.get("probability_cheapest")}

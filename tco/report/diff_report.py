@@ -276,6 +276,7 @@ def import_document(result: Any, pricebooks: str, drafts: dict[str, str]) -> dic
                      "since": _value(m.since)} for m in result.matches],
         "differences": [{"offer": d.offer, "field": d.field, "ours": _value(d.ours), "theirs": _value(d.theirs),
                          "model": d.model, "drafted": d.drafted, "note": d.note} for d in result.differences],
+        "new_offers": [{"offer": n.offer, "model": n.model, "drafted": n.drafted, "note": n.note} for n in result.new_offers],
         "drafts": [{"vendor": v, "file": f, "based_on": result.based_on[v].version.isoformat()} for v, f in drafts.items()],
         "written": [str(p) for p in result.written],
     }
@@ -302,6 +303,13 @@ def import_table(doc: dict[str, Any]) -> Any:
                            Column("Model (since)"), Column("Drafted")], rows))
     else:
         parts.append(Text("No rate differs."))
+    new = [n for n in doc.get("new_offers", []) if n["drafted"]]
+    if new:
+        parts.append(Text(f"New offers drafted ({len(new)}): " + ", ".join(f"{n['offer']} ({n['note']})" for n in new)))
+    skipped = [n for n in doc.get("new_offers", []) if not n["drafted"]]
+    if skipped:
+        parts.append(Text(f"Models not drafted ({len(skipped)}): " + "; ".join(f"{n['model']}: {n['note']}" for n in skipped),
+                          style="yellow"))
     missing = [m["offer"] for m in doc["matches"] if m["model"] is None]
     if missing:
         parts.append(Text("No genai-prices model for: " + ", ".join(missing), style="yellow"))
