@@ -252,3 +252,16 @@ def test_every_format_renders(tco):
         assert result.code == 0 and "gpt-5.4" in result.out
     md = tco("runs", "reprice", str(CALLS), "--offer", "openai/gpt-5.4-mini", *AS_OF, "--format", "markdown").out
     assert "| openai/gpt-5.4-mini |" in md
+
+
+def test_a_workbook_of_a_calibrated_workload_shows_its_evidence(tco, tmp_path):
+    from openpyxl import load_workbook
+
+    workload, book = tmp_path / "measured.yaml", tmp_path / "measured.xlsx"
+    assert tco("runs", "calibrate", str(CALLS), "-o", str(workload), "--hourly-cost", "40", "--task-minutes", "10",
+               *AS_OF).code == 0
+    assert tco("export", str(workload), "--output", str(book), *AS_OF).code == 0
+    rows = {r[0]: r[1:4] for r in load_workbook(book)["Assumptions"].iter_rows(values_only=True) if r[0]}
+    assert rows["Runs"] == (9, "attempts at a task", "evidence.runs")
+    assert rows["Tasks"][0] == 4 and rows["Calls"][0] == 11
+    assert rows["Date range"][0] == "2026-11-02 to 2026-11-11"
