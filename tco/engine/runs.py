@@ -89,19 +89,35 @@ def _card_sql(card: RateCard, ratio: Decimal) -> str:
     return "(" + " + ".join(f"{col} * {_decimal(rate)}" for col, rate in terms if rate) + ")" if any(r.values()) else "0"
 
 
-def call_cost_sql(ref: OfferRef, ratio: Decimal) -> str:
-    """SQL for one call's charge on a per-token offer at standard rates, its token counts × `ratio` in the offer's
-    tokenizer; past a long-context threshold, the tier's rates for the whole call."""
+def _tiers(ref: OfferRef) -> list[Any]:
     offer = ref.offer
     assert isinstance(offer, PerTokenOffer)
-    expr = _card_sql(offer.rates, ratio)
     for tier in offer.context_tiers:
         if tier.rule != "whole_request":
             raise TcoError(f"{ref.id}: its long-context tier above {tier.above_input_tokens:,} tokens is billed "
                            "marginally; tco runs reprices whole_request tiers only")
-        size = f"(input_tokens + cache_write_tokens) * CAST({ratio:f} AS DECIMAL(38, 18))"
-        expr = f"CASE WHEN {size} > {tier.above_input_tokens} THEN {_card_sql(tier.rates, ratio)} ELSE {expr} END"
-    return expr
+    return offer.context_tiers
+
+
+def tier_sql(ref: OfferRef, ratio: Decimal) -> str:
+    """SQL for the long-context tier one call's prompt reaches on the offer (0: none; k: the k-th threshold), its
+    token counts × `ratio` in the offer's tokenizer."""
+    size = f"(input_tokens + cache_write_tokens) * CAST({ratio:f} AS DECIMAL(38, 18))"
+    whens = [f"WHEN {size} > {t.above_input_tokens} THEN {k}" for k, t in reversed(list(enumerate(_tiers(ref), 1)))]
+    return f"CASE {' '.join(whens)} ELSE 0 END" if whens else "0"
+
+
+def cost_sql(ref: OfferRef, ratio: Decimal, tier: str) -> str:
+    """SQL for the charge of token counts (one call's, or the sums of calls at the same tier) on the offer at
+    standard rates: whole_request tiers bill every token of a call at the tier's rates, so the charge is linear in
+    the counts once the tier is known."""
+    offer = ref.offer
+    assert isinstance(offer, PerTokenOffer)
+    tiers = _tiers(ref)
+    if not tiers:
+        return _card_sql(offer.rates, ratio)
+    whens = " ".join(f"WHEN {k} THEN {_card_sql(t.rates, ratio)}" for k, t in enumerate(tiers, 1))
+    return f"CASE {tier} {whens} ELSE {_card_sql(offer.rates, ratio)} END"
 
 
 @dataclass(frozen=True)
@@ -124,26 +140,44 @@ class Pricing:
     def unpriced(self) -> list[str]:
         return sorted(n for n, r in self.models.items() if r is None)
 
-    def own_cost_sql(self) -> str:
-        """Each call at the list price of the offer its own model names (NULL where the books have none)."""
-        whens = [f"WHEN {lit(n)} THEN {call_cost_sql(r, Decimal(1))}" for n, r in sorted(self.models.items()) if r]
-        return f"CASE model {' '.join(whens)} END" if whens else "CAST(NULL AS DECIMAL(38, 20))"
+    def _by_model(self, sql: Any, default: str) -> str:
+        """CASE over the model names: `sql(ref)` for each priced one (names sharing an expression share a WHEN)."""
+        shared: dict[str, list[str]] = {}
+        for name, ref in sorted(self.models.items()):
+            if ref is not None:
+                shared.setdefault(sql(ref), []).append(name)
+        whens = [f"WHEN model IN ({', '.join(lit(n) for n in names)}) THEN {expr}" for expr, names in shared.items()]
+        return f"CASE {' '.join(whens)} ELSE {default} END" if whens else default
+
+    def own_tier_sql(self) -> str:
+        """The tier each call reaches on the offer its own model names."""
+        return self._by_model(lambda ref: tier_sql(ref, Decimal(1)), "0")
+
+    def own_cost_sql(self, tier: str) -> str:
+        """The list price of token counts on the offer their model names (NULL where the books have none)."""
+        return self._by_model(lambda ref: cost_sql(ref, Decimal(1), tier), "CAST(NULL AS DECIMAL(38, 20))")
 
     def offer_sql(self) -> str:
         """Each call's offer id, or its model name where no offer matches."""
-        whens = [f"WHEN {lit(n)} THEN {lit(r.id)}" for n, r in sorted(self.models.items()) if r and n != r.id]
-        return f"CASE model {' '.join(whens)} ELSE model END" if whens else "model"
+        return self._by_model(lambda ref: lit(ref.id), "model")
 
-    def reprice_sql(self, ref: OfferRef) -> str:
-        """Each call on offer `ref`, its counts converted from its own model's tokenizer (o200k where unknown)."""
+    def _converted(self, ref: OfferRef, sql: Any) -> str:
+        """`sql(ratio)` for each tokenizer the records' models count in, converted to `ref`'s (o200k where unknown)."""
         target = ref.offer.tokenizer  # type: ignore[union-attr]
         by_tokenizer: dict[str, list[str]] = {}
         for name in sorted(self.models):
             by_tokenizer.setdefault(self.tokenizer(name), []).append(name)
-        default = call_cost_sql(ref, self.ratio(REFERENCE, target))
-        whens = [f"WHEN model IN ({', '.join(lit(n) for n in names)}) THEN {call_cost_sql(ref, self.ratio(tok, target))}"
+        whens = [f"WHEN model IN ({', '.join(lit(n) for n in names)}) THEN {sql(self.ratio(tok, target))}"
                  for tok, names in sorted(by_tokenizer.items()) if tok != REFERENCE]
+        default = sql(self.ratio(REFERENCE, target))
         return f"CASE {' '.join(whens)} ELSE {default} END" if whens else default
+
+    def reprice_tier_sql(self, ref: OfferRef) -> str:
+        return self._converted(ref, lambda ratio: tier_sql(ref, ratio))
+
+    def reprice_cost_sql(self, ref: OfferRef, tier: str) -> str:
+        """Token counts on offer `ref`, converted from their own model's tokenizer."""
+        return self._converted(ref, lambda ratio: cost_sql(ref, ratio, tier))
 
 
 def pricing_for(names: list[str], selection: Selection, content: ContentType = "prose") -> Pricing:
@@ -169,31 +203,33 @@ def _where(since: str | None) -> str:
 
 
 def _runs_cte(pricing: Pricing, since: str | None, by: str) -> str:
-    """CTEs `priced` (calls with their list-price cost and offer), `runs` (one row per run, keyed by group `grp`)
-    and `keyed` (calls with their run's group). A run that calls several models is grouped under the one it calls
-    most (ties: the first by name)."""
+    """CTEs `priced` (calls with their offer and long-context tier), `per_model` (each run's calls of one model at
+    one tier, summed and priced), `runs` (one row per run, keyed by group `grp`), `keyed` (calls with their run's
+    group) and `tasks`. A run that calls several models is grouped under the one it calls most (ties: the first by
+    name)."""
     key = {"model": "p.model", "candidate": "p.candidate", "workflow": "r.workflow", "day": "CAST(r.day AS VARCHAR)"}[by]
     sums = ", ".join(f"SUM({k}) AS {k}" for k in KINDS)
     return f"""priced AS (
-  SELECT *, {pricing.own_cost_sql()} AS list_cost, {pricing.offer_sql()} AS candidate FROM calls {_where(since)}
-), per_model AS (
-  SELECT run_id, model, candidate, MIN(task_id) AS task_id, MIN(workflow) AS workflow,
+  SELECT *, {pricing.own_tier_sql()} AS tier, {pricing.offer_sql()} AS candidate FROM calls {_where(since)}
+), per_tier AS (
+  SELECT run_id, model, candidate, tier, MIN(task_id) AS task_id, MIN(workflow) AS workflow,
          MIN(timestamp) AS first_at, MAX(timestamp) AS last_at, COUNT(*) AS calls,
          SUM(CASE WHEN attempt IS NULL OR attempt = 1 THEN 1 ELSE 0 END) AS first_calls,
          SUM(CASE WHEN attempt > 1 THEN 1 ELSE 0 END) AS retry_calls, COUNT(attempt) AS calls_with_attempt,
-         BOOL_OR(success) AS success, COUNT(cost) AS costed_calls, SUM(cost) AS cost,
-         COUNT(list_cost) AS listed_calls, SUM(list_cost) AS list_cost, {sums}
-  FROM priced GROUP BY run_id, model, candidate
+         BOOL_OR(success) AS success, COUNT(cost) AS costed_calls, SUM(cost) AS cost, {sums}
+  FROM priced GROUP BY run_id, model, candidate, tier
+), per_model AS (
+  SELECT *, {pricing.own_cost_sql("tier")} AS list_cost FROM per_tier
 ), primary_model AS (
   SELECT run_id, model, candidate FROM (
-    SELECT run_id, model, candidate, ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY calls DESC, model) AS k
-    FROM per_model) AS ranked WHERE k = 1
+    SELECT run_id, model, candidate, ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY SUM(calls) DESC, model) AS k
+    FROM per_model GROUP BY run_id, model, candidate) AS ranked WHERE k = 1
 ), run_rows AS (
   SELECT run_id, MIN(task_id) AS task_id, MIN(workflow) AS workflow, CAST(MIN(first_at) AS DATE) AS day,
          MIN(first_at) AS first_at, MAX(last_at) AS last_at, SUM(calls) AS calls, SUM(first_calls) AS first_calls,
          SUM(retry_calls) AS retry_calls, SUM(calls_with_attempt) AS calls_with_attempt, BOOL_OR(success) AS success,
          CASE WHEN SUM(costed_calls) = SUM(calls) THEN SUM(cost) END AS cost,
-         CASE WHEN SUM(listed_calls) = SUM(calls) THEN SUM(list_cost) END AS list_cost, {sums}
+         CASE WHEN COUNT(list_cost) = COUNT(*) THEN SUM(list_cost) END AS list_cost, {sums}
   FROM per_model GROUP BY run_id
 ), runs AS (
   SELECT r.*, COALESCE({key}, '(none)') AS grp FROM run_rows AS r JOIN primary_model AS p ON p.run_id = r.run_id
@@ -244,15 +280,23 @@ SELECT * FROM run_stats JOIN call_stats USING (grp) JOIN task_stats USING (grp) 
 
 def reprice_sql(pricing: Pricing, offers: list[OfferRef], since: str | None = None) -> str:
     """One row: for the records' own bill and each offer, the total and per-task percentiles over every task."""
-    costs = ", ".join(f"{pricing.reprice_sql(ref)} AS o{i}" for i, ref in enumerate(offers))
+    tiers = ", ".join(f"{pricing.reprice_tier_sql(ref)} AS t{i}" for i, ref in enumerate(offers))
+    tier_names = ", ".join(f"t{i}" for i in range(len(offers)))
+    costs = ", ".join(f"{pricing.reprice_cost_sql(ref, f't{i}')} AS o{i}" for i, ref in enumerate(offers))
     sums = ", ".join(f"SUM(o{i}) AS o{i}" for i in range(len(offers)))
+    tokens = ", ".join(f"SUM({k}) AS {k}" for k in KINDS)
     stats = ",\n       ".join(
         f"SUM({c}) AS {c}_sum, QUANTILE_DISC({c}, 0.5) AS {c}_p50, QUANTILE_DISC({c}, 0.95) AS {c}_p95"
         for c in ["cost", *(f"o{i}" for i in range(len(offers)))])
-    return f"""WITH priced AS (SELECT run_id, task_id, success, cost, {costs} FROM calls {_where(since)}),
+    return f"""WITH tiered AS (SELECT *, {tiers} FROM calls {_where(since)}),
+per_tier AS (
+  SELECT run_id, model, {tier_names}, MIN(task_id) AS task_id, BOOL_OR(success) AS success, COUNT(*) AS calls,
+         COUNT(cost) AS costed_calls, SUM(cost) AS cost, {tokens}
+  FROM tiered GROUP BY run_id, model, {tier_names}
+), priced AS (SELECT *, {costs} FROM per_tier),
 runs AS (
   SELECT run_id, MIN(task_id) AS task_id, BOOL_OR(success) AS success,
-         CASE WHEN COUNT(cost) = COUNT(*) THEN SUM(cost) END AS cost, {sums}
+         CASE WHEN SUM(costed_calls) = SUM(calls) THEN SUM(cost) END AS cost, {sums}
   FROM priced GROUP BY run_id
 ), tasks AS (
   SELECT task_id, COUNT(*) AS runs, BOOL_OR(success) AS success,

@@ -276,12 +276,12 @@ def detect(con: Any, path: Path) -> Source:
 # -- checking --------------------------------------------------------------------------------------------------
 
 TYPED = {"text": "CAST({x} AS VARCHAR)", "tokens": "TRY_CAST({x} AS DOUBLE)", "attempt": "TRY_CAST({x} AS DOUBLE)",
-         "money": "TRY_CAST({x} AS DECIMAL(38, 12))", "seconds": "TRY_CAST({x} AS DOUBLE)",
+         "money": "TRY_CAST({x} AS DECIMAL(18, 12))", "seconds": "TRY_CAST({x} AS DOUBLE)",
          "bool": "TRY_CAST({x} AS BOOLEAN)",
          "timestamp": "TRY_CAST({x} AS TIMESTAMPTZ)"}
 """Each kind of column read once into its type (a NULL where the value does not convert)."""
 BAD = {"tokens": "{v} IS NULL OR {v} < 0 OR {v} <> floor({v}) OR {v} > 1e15",
-       "attempt": "{v} IS NULL OR {v} < 1 OR {v} <> floor({v}) OR {v} > 1e9", "money": "{v} IS NULL OR {v} < 0",
+       "attempt": "{v} IS NULL OR {v} < 1 OR {v} <> floor({v}) OR {v} > 1e9", "money": "{v} IS NULL OR {v} < 0",  # DECIMAL(18, 12): below a million dollars a call
        "seconds": "{v} IS NULL OR {v} < 0 OR isinf({v}) OR isnan({v})", "bool": "{v} IS NULL",
        "timestamp": "{v} IS NULL"}
 """When a value that is there is bad, given its typed reading `{v}`."""
