@@ -62,10 +62,12 @@ def main(sizes: list[int]) -> None:
             generate(path, n)
             made = time.perf_counter() - t0
             start = time.perf_counter()
-            out = subprocess.run([sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True,
-                                 check=True).stdout
+            done = subprocess.run([sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True)
             wall = time.perf_counter() - start
-            f = json.loads(out)
+            if done.returncode:
+                print(f"{n:,} calls: failed after {wall:.1f} s: {done.stderr.strip().splitlines()[-1]}")
+                continue
+            f = json.loads(done.stdout)
             print(f"{n:,} calls ({path.stat().st_size / 1e6:.0f} MB Parquet, generated in {made:.1f} s): "
                   f"summary {f['summary_s']:.2f} s + reprice on 2 offers {f['reprice_s']:.2f} s = "
                   f"{f['summary_s'] + f['reprice_s']:.2f} s; process wall {wall:.2f} s (with start-up); "

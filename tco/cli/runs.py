@@ -33,7 +33,7 @@ class Dialect(StrEnum):
     duckdb = "duckdb"
 
 
-FilesArgument = Annotated[list[Path] | None, typer.Argument(help="Call-record files (.jsonl, .json, .csv, .parquet).",
+FilesArgument = Annotated[list[Path] | None, typer.Argument(help="Call-record files (.jsonl, .json, .csv, .parquet).", metavar="FILE",
                                                             show_default=False)]
 SinceOption = Annotated[str | None, typer.Option("--since", help="Only calls on or after this date (YYYY-MM-DD), or "
                                                                  "in the last N days (30d).", show_default=False)]
@@ -99,8 +99,8 @@ def summary(
 @app.command()
 def reprice(
     files: FilesArgument = None,
-    offer: Annotated[list[str], typer.Option("--offer", help="A per-token offer to reprice on (repeat for more).",
-                                             show_default=False)] = [],  # noqa: B006
+    offer: Annotated[list[str] | None, typer.Option("--offer", help="A per-token offer to reprice on (repeat for more).",
+                                                    show_default=False)] = None,
     since: SinceOption = None,
     content: Annotated[str, typer.Option("--content", help="prose, code or cjk: picks the tokenizer ratios.")] = "prose",
     format: FormatOption = Format.table,
@@ -139,9 +139,9 @@ def _money(option: str, text: str | None, required: bool) -> Decimal | None:
 
 @app.command()
 def calibrate(
-    files: FilesArgument = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The workload YAML to write (replaced whole).",
-                                         show_default=False)] = Path(),
+                                         show_default=False)],
+    files: FilesArgument = None,
     hourly_cost: Annotated[str | None, typer.Option("--hourly-cost", help="USD per person-hour (required).",
                                                     show_default=False)] = None,
     task_minutes: Annotated[str | None, typer.Option("--task-minutes", help="Minutes a person takes per task "
@@ -160,7 +160,7 @@ def calibrate(
     numbers, success rates as {successes, trials}, a comment on each number naming its evidence."""
     from tco import api
 
-    if output == Path() or output.suffix.lower() not in (".yaml", ".yml"):
+    if output.suffix.lower() not in (".yaml", ".yml"):
         raise TcoError("--output: name the workload file to write, WORKLOAD.yaml")
     human = {"hourly_cost": _money("--hourly-cost", hourly_cost, True),
              "review_minutes": _money("--review-minutes", review_minutes, True),

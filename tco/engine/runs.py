@@ -2,8 +2,9 @@
 
 Queries are built as DuckDB SQL over a table `calls` of the columns in `tco.files.runs.COLUMNS`; sqlglot turns them
 into a warehouse's dialect. Prices come from the price books through the engine's own rate card logic
-(`per_token.card_charge`): each call is priced exactly in SQL DECIMAL at the per-token rate of the rate card its
-prompt size selects (rates to 1e-20 USD per token).
+(`per_token.card_charge`, one token of each kind): each call's long-context tier is found from its prompt size, and
+the calls of one run, model and tier are priced together from their summed counts, exactly in SQL DECIMAL (rates to
+1e-20 USD per token).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tco.errors import TcoError, nearest
 from tco.models.catalog import OfferRef, Selection
 from tco.models.pricebook import PerTokenOffer, RateCard
 from tco.models.tokenizer import REFERENCE, ContentType
+from tco.models.workload import HOURS_PER_PERIOD
 
 KINDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens")
 GROUPS = ("model", "workflow", "candidate", "day")
@@ -245,15 +247,17 @@ def _runs_cte(pricing: Pricing, since: str | None, by: str) -> str:
 
 def summary_sql(pricing: Pricing, by: str = "model", since: str | None = None) -> str:
     """One row per group: the sums, counts and percentiles `summarise` turns into the summary. Its result, run in
-    any warehouse and saved as CSV, is what `tco runs summary --aggregated` reads."""
+    any warehouse and saved as CSV, is what `tco runs summary --aggregated` reads. Percentiles of calls and tokens
+    are approximate (bounded memory however many calls); those of cost per task are exact."""
     tokens = ",\n         ".join(
-        f"SUM({k}) AS {k}_sum, QUANTILE_DISC({k}, 0.5) AS {k}_p50, QUANTILE_DISC({k}, 0.95) AS {k}_p95" for k in KINDS)
+        f"SUM({k}) AS {k}_sum, APPROX_QUANTILE({k}, 0.5) AS {k}_p50, APPROX_QUANTILE({k}, 0.95) AS {k}_p95"
+        for k in KINDS)
     return f"""WITH {_runs_cte(pricing, since, by)},
 run_stats AS (
   SELECT grp, COUNT(*) AS runs, SUM(CASE WHEN success IS NOT NULL THEN 1 ELSE 0 END) AS runs_with_outcome,
          SUM(CASE WHEN success THEN 1 ELSE 0 END) AS successful_runs,
          SUM(first_calls) AS first_calls,
-         QUANTILE_DISC(calls, 0.5) AS calls_per_run_p50, QUANTILE_DISC(calls, 0.95) AS calls_per_run_p95,
+         APPROX_QUANTILE(calls, 0.5) AS calls_per_run_p50, APPROX_QUANTILE(calls, 0.95) AS calls_per_run_p95,
          COUNT(cost) AS costed_runs, SUM(cost) AS run_cost_sum,
          COUNT(list_cost) AS listed_runs, SUM(list_cost) AS run_list_cost_sum,
          MIN(first_at) AS first_at, MAX(last_at) AS last_at
@@ -351,8 +355,10 @@ def transpile(sql: str, dialect: str) -> str:
     if dialect not in DIALECTS:
         raise TcoError(f"--sql: unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}{nearest(dialect, DIALECTS)}")
     note = ""
+    if dialect == "postgres":  # Postgres has no approximate percentile
+        sql = sql.replace("APPROX_QUANTILE(", "QUANTILE_DISC(")
     if dialect == "bigquery":  # BigQuery has PERCENTILE_DISC only as a window function
-        sql, note = sql.replace("QUANTILE_DISC(", "APPROX_QUANTILE("), "-- P50 and P95 are BigQuery's APPROX_QUANTILES\n"
+        sql, note = sql.replace("QUANTILE_DISC(", "APPROX_QUANTILE("), "-- P50 and P95 of cost are BigQuery's APPROX_QUANTILES\n"
     return note + sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=True)[0] + ";\n"
 
 
@@ -525,7 +531,6 @@ def repriced(row: dict[str, Any], offers: list[OfferRef]) -> dict[str, Any]:
 
 # -- calibration ------------------------------------------------------------------------------------------------
 
-HOURS_PER_MONTH = Decimal(730)
 LISTED_RUNS = 30
 """Up to this many runs, calls per run are written as the observed list; past it, as mean and spread."""
 
@@ -627,7 +632,7 @@ def calibration(rows: list[dict[str, Any]], totals: dict[str, Any], files: list[
         hours = Decimal((dt.datetime.fromisoformat(last_at) - dt.datetime.fromisoformat(first_at)).total_seconds()) / 3600
         if hours < 1:
             raise TcoError(f"calibrate: the records span {hours * 60:.0f} minutes, too short to say tasks per month; give --tasks N")
-        tasks_entry = Entry("tasks", _round(n_tasks * HOURS_PER_MONTH / hours, "1"),
+        tasks_entry = Entry("tasks", _round(n_tasks * HOURS_PER_PERIOD["month"] / hours, "1"),
                             f"{n_tasks:,} tasks in {_round(hours, '0.1')} hours ({span}), scaled to a month of 730 hours")
     lead = usable[0][0]
     tokenizer = lead.offer.tokenizer  # type: ignore[union-attr]

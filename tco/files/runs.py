@@ -150,7 +150,6 @@ OTEL_SPANS = OTEL_SPANS.replace("ATTRIBUTE_VALUE", ATTRIBUTE_VALUE)
 @dataclass(frozen=True)
 class Adapter:
     name: str
-    title: str
     signature: tuple[str, ...]
     """Top-level fields that identify the format."""
     columns: Callable[[Callable[[str], str]], dict[str, str]]
@@ -159,11 +158,11 @@ class Adapter:
 
 
 ADAPTERS = (
-    Adapter("otel", "OpenTelemetry GenAI spans (OTLP JSON)", ("resourceSpans",), _otel,
+    Adapter("otel", ("resourceSpans",), _otel,
             "a['gen_ai.usage.input_tokens'] IS NOT NULL OR a['gen_ai.usage.output_tokens'] IS NOT NULL"),
-    Adapter("litellm", "LiteLLM spend logs", ("request_id", "spend"), _litellm),
-    Adapter("langfuse", "Langfuse observations", ("traceId", "type"), _langfuse, "{type} = 'GENERATION'"),
-    Adapter("tco", "tco call records", ("run_id",), _ours),
+    Adapter("litellm", ("request_id", "spend"), _litellm),
+    Adapter("langfuse", ("traceId", "type"), _langfuse, "{type} = 'GENERATION'"),
+    Adapter("tco", ("run_id",), _ours),
 )
 
 
@@ -207,16 +206,12 @@ class Source:
     def select(self) -> str:
         """Our columns as read (still unchecked), in the source's record order."""
         adapter = self.adapter
+        body = ", ".join(f"{expr} AS {ident(name)}" for name, expr in adapter.columns(self.get).items())
         if adapter.name == "otel":
-            columns = adapter.columns(self.get)
-            body = ", ".join(f"{expr} AS {ident(name)}" for name, expr in columns.items())
             # the run's own attributes sit on spans that are not calls: read them before keeping only the calls
             spans = OTEL_SPANS.replace("SCAN", self.scan())
             return f"SELECT * EXCLUDE (_keep) FROM (SELECT {body}, ({adapter.keep}) AS _keep FROM ({spans})) WHERE _keep"
-        columns = adapter.columns(self.get)
-        body = ", ".join(f"{expr} AS {ident(name)}" for name, expr in columns.items())
-        keep = adapter.keep.format(type=self.get("type"))
-        return f"SELECT {body} FROM {self.scan()} WHERE {keep}"
+        return f"SELECT {body} FROM {self.scan()} WHERE {adapter.keep.format(type=self.get('type'))}"
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -224,7 +219,9 @@ def connect() -> duckdb.DuckDBPyConnection:
     import duckdb
 
     spill = tempfile.TemporaryDirectory(prefix="tco-duckdb-")
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name})
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name,
+                                 "preserve_insertion_order": False})
+    con.execute("SET enable_progress_bar = false")  # our own progress goes to stderr, and only on a terminal
     weakref.finalize(con, spill.cleanup)
     return con
 
@@ -350,11 +347,11 @@ class Records:
 
 def _examples(con: Any, source: Source, limit: int) -> list[str]:
     """The first bad rows of a source, numbered in its record order (read single-threaded to keep that order)."""
-    con.execute("SET threads = 1")
+    con.execute("SET threads = 1; SET preserve_insertion_order = true")
     try:
         rows = con.execute(_numbered(source, limit)).fetchall()
     finally:
-        con.execute("RESET threads")
+        con.execute("RESET threads; SET preserve_insertion_order = false")
     line = (lambda n: f"row {n} (line {n + 1})") if source.format == "csv" else (lambda n: f"record {n}")
     return [f"{source.file}: {line(n)}: {problem}" for n, problem in rows]
 
@@ -379,6 +376,7 @@ def read_records(paths: list[Path], skip_bad: bool = False, con: Any = None) -> 
         counts = dict(con.execute("SELECT _file, count(*) FROM calls WHERE problem IS NOT NULL GROUP BY _file").fetchall())
         if counts:
             con.execute("DELETE FROM calls WHERE problem IS NOT NULL")
+        con.execute("ALTER TABLE calls DROP COLUMN problem; ALTER TABLE calls DROP COLUMN _file")
         total = con.execute("SELECT count(*) FROM calls").fetchone()[0]
     except duckdb.Error as e:
         raise TcoError(f"{', '.join(s.file for s in sources)}: cannot be read: {str(e).splitlines()[0]}") from None

@@ -96,8 +96,11 @@ def reprice_views(doc: dict[str, Any]) -> list[View]:
 
 
 def reprice_notes(doc: dict[str, Any]) -> list[str]:
-    return [f"Prices as of {doc['as_of']}, standard rates; token counts converted by the tokenizer ratios "
-            f"({doc['content']})."] + _common_notes(doc)
+    notes = [f"Prices as of {doc['as_of']}, standard rates; token counts converted by the tokenizer ratios "
+             f"({doc['content']})."]
+    if doc["unpriced_models"]:
+        notes.append("Models not in the price books count in o200k: " + ", ".join(doc["unpriced_models"]) + ".")
+    return notes + [n for n in _common_notes(doc) if not n.startswith("No per-token offer")]
 
 
 def _interval(iv: list[float] | None, fmt: Any) -> str:
