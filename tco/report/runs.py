@@ -40,7 +40,7 @@ def _rate(g: dict[str, Any]) -> str:
     if g["success_rate"] is None:
         return "–"
     low, high = g["success_rate_95"]
-    return f"{share(g['success_rate'])}\n{share(low)}–{share(high)}"
+    return f"{share(g['success_rate'])}\n{share(low)} to {share(high)}"
 
 
 def _cost(c: dict[str, Any] | None, key: str) -> str:
@@ -152,12 +152,9 @@ def table(views: list[View], notes: list[str]) -> Any:
     parts: list[Any] = []
     for v in views:
         t = Table(title=v.title, title_justify="left", header_style="bold")
-        for i, c in enumerate(v.columns):
-            text = c in v.text
-            longest = max((len(line) for row in v.rows for line in row[i].split("\n")), default=0)
-            t.add_column(c, justify="left" if text else "right", overflow="fold", no_wrap=not text,
-                         min_width=min(longest, 28) if text else None)
-        for row in v.rows:  # numbers never wrap (a cell's own lines break where the text says); names fold
+        for c in v.columns:
+            t.add_column(c, justify="left" if c in v.text else "right", overflow="fold")
+        for row in v.rows:  # cells break at their spaces and line breaks; no single number is wider than a column
             t.add_row(*(Text(cell) for cell in row))
         parts.append(t)
     parts += [Text(n) for n in notes]
