@@ -1,7 +1,9 @@
-"""Time `tco compare --simulate`: 100,000 joint draws × 20 candidates of every scheme, on the bundled price books.
+"""Time `tco compare --simulate` and how it grows: joint draws × candidates of every scheme, on the bundled books.
 
-Run: python3 benchmarks/simulate.py [DRAWS]   (prints figures; no assertions)
-Target (issue 6): under 1 second and under 500 MB on one core.
+Run: python3 benchmarks/simulate.py [DRAWS [CANDIDATES ...]]   (prints figures; no assertions)
+Default: 100,000 draws × 20 candidates (target: under 1 second, under 500 MB), then 1,000 draws × 20, 100 and 500
+candidates, to show time growing linearly with candidates (target: 500 × 1,000 in under 10 s).
+Memory at scale: python3 benchmarks/simulate.py 1000000 200 (target: peak RSS under 1.5 GB; minutes of work).
 """
 
 from __future__ import annotations
@@ -60,22 +62,32 @@ CANDIDATES = [
 ]
 
 
-def workload_text() -> str:
+def workload_text(candidates: int = len(CANDIDATES)) -> str:
+    """The benchmark workload with `candidates` candidates, cycling through the offers above."""
     lines = [WORKLOAD]
-    for i, (offer, extra) in enumerate(CANDIDATES):
-        lines.append(f"  - offer: {offer}\n    label: c{i}\n    success_rate: {{successes: {60 + i}, trials: 100}}\n")
+    for i in range(candidates):
+        offer, extra = CANDIDATES[i % len(CANDIDATES)]
+        lines.append(f"  - offer: {offer}\n    label: c{i}\n    success_rate: {{successes: {60 + i % 30}, trials: 100}}\n")
         if extra:
             lines.append(f"    {extra}\n")
     return "".join(lines)
 
 
-def main() -> None:
-    draws = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+def setup(candidates: int):
     selection = load_catalog().as_of(dt.date(2026, 11, 23))
-    path = Path("/tmp/tco-benchmark-simulate.yaml")
-    path.write_text(workload_text())
+    path = Path(f"/tmp/tco-benchmark-simulate-{candidates}.yaml")
+    path.write_text(workload_text(candidates))
     workload = validate(Workload, read_yaml(path))
-    comparison = compare(workload, selection)
+    return workload, compare(workload, selection)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def headline(draws: int) -> None:
+    """Best of three at the default size, and traced memory on a separate run."""
+    workload, comparison = setup(len(CANDIDATES))
     schemes = sorted({r.scheme for r in comparison.results})
     times = []
     for _ in range(3):  # best of three, untraced
@@ -86,12 +98,34 @@ def main() -> None:
     tracemalloc.start()  # memory on a separate run: tracing slows allocation
     simulate(workload, comparison, draws, seed=1)
     peak = tracemalloc.get_traced_memory()[1]
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    tracemalloc.stop()
     print(f"simulate: {draws:,} draws × {len(comparison.results)} candidates ({', '.join(schemes)}), "
           f"{len(sim.inputs)} ranges")
     print(f"  {elapsed:.3f} s (best of 3; runs took {', '.join(f'{t:.3f}' for t in times)} s), {draws / elapsed:,.0f} draws per second "
           f"({draws * len(comparison.results) / elapsed:,.0f} candidate-draws per second)")
-    print(f"  peak traced memory {peak / 1e6:.1f} MB; peak RSS of the process {rss:.0f} MB")
+    print(f"  peak traced memory {peak / 1e6:.1f} MB; peak RSS of the process {rss_mb():.0f} MB")
+
+
+def growth(draws: int, sizes: list[int]) -> None:
+    """compare + simulate at each number of candidates: time per candidate stays flat when growth is linear."""
+    print(f"growth with candidates, {draws:,} draws:")
+    for candidates in sizes:
+        t0 = time.perf_counter()
+        workload, comparison = setup(candidates)
+        t1 = time.perf_counter()
+        simulate(workload, comparison, draws, seed=1)
+        t2 = time.perf_counter()
+        print(f"  {candidates:>5,} candidates: compare {t1 - t0:6.2f} s, simulate {t2 - t1:7.2f} s "
+              f"({(t2 - t1) / candidates * 1000:6.1f} ms per candidate); peak RSS so far {rss_mb():,.0f} MB")
+
+
+def main() -> None:
+    draws = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    if len(sys.argv) > 2:
+        growth(draws, [int(c) for c in sys.argv[2:]])
+        return
+    headline(draws)
+    growth(1_000, [20, 100, 500])
 
 
 if __name__ == "__main__":

@@ -51,6 +51,20 @@ def run_compare(workload_path: Path, as_of: dt.date, pricebooks: Path | None = N
     return document(comparison, source, sim)
 
 
+def run_history(workload_path: Path, start: dt.date | None, end: dt.date,
+                pricebooks: Path | None = None) -> dict[str, Any]:
+    """Each candidate's costs at every date from `start` to `end` on which a price book it uses changed, as a
+    JSON-ready document."""
+    from tco.engine.history import history
+    from tco.report.history import document
+
+    source, catalog = load_workload(workload_path), load_catalog(pricebooks)
+    try:
+        return document(history(source.workload, catalog, start, end), source)
+    except TcoError as e:
+        raise source.locate(e) from None
+
+
 def candidate_named(comparison: Comparison, name: str, option: str) -> CandidateResult:
     """The result of the candidate called `name`, or an error naming the nearest."""
     names = [r.candidate for r in comparison.results]

@@ -32,6 +32,15 @@ ACME = f"""\
         service_tiers:
           batch: {{input_mtok: 1, output_mtok: 5}}
         {SOURCE_LINES}
+      timed:
+        scheme: per_token
+        name: Time of day
+        tokenizer: o200k
+        rates: {{input_mtok: 2, output_mtok: 10}}
+        service_tiers:
+          batch: {{input_mtok: 1, output_mtok: 5}}
+          off_peak: {{input_mtok: 0.5, output_mtok: 4}}
+        {SOURCE_LINES}
       free-writes:
         {{scheme: per_token, name: Free cache writes, tokenizer: o200k,
          rates: {{input_mtok: 2, cache_write_mtok: 0, output_mtok: 10}}, {SOURCE}}}
@@ -280,6 +289,39 @@ def test_batch_share_is_billed_at_batch_rates(compare):
     # standard 1000 × $2 + 100 × $10 = $0.003; batch 1000 × $1 + 100 × $5 = $0.0015
     # 0.75 × 0.003 + 0.25 × 0.0015 = 0.00225 + 0.000375 = $0.002625
     assert r["breakdown"]["call_charge"] == "0.002625"
+
+
+def test_off_peak_share_is_billed_at_off_peak_rates_beside_batch(compare):
+    r = compare(f"""
+        workload: time of day
+        tasks: 1000
+        task: {{calls: 1, input_tokens: 1000, output_tokens: 100, batch_share: 0.25, off_peak_share: 0.5}}
+        human: {HUMAN}
+        candidates:
+          - {{offer: acme/timed, success_rate: 0.8}}
+          - {{offer: acme/std, success_rate: 0.8}}
+    """)
+    # timed: standard $0.003, batch $0.0015, off-peak 1000 × $0.5 + 100 × $4 = $0.0009
+    # 0.25 × 0.003 + 0.25 × 0.0015 + 0.5 × 0.0009 = 0.00075 + 0.000375 + 0.00045 = $0.001575
+    assert r["acme/timed"]["breakdown"]["call_charge"] == "0.001575"
+    # std sells no off-peak rates: its off-peak calls are billed at standard rates, as with no share at all
+    assert r["acme/std"]["breakdown"]["call_charge"] == "0.002625"
+
+
+def test_batch_and_off_peak_shares_above_one_are_an_error(tco, write, tmp_path):
+    write("books/acme/2026-01-01.yaml", ACME)
+    shutil.copy(FIXTURES / "pricebooks" / "tokenizers.yaml", tmp_path / "books" / "tokenizers.yaml")
+    path = write("workload.yaml", f"""
+        workload: too many shares
+        tasks: 1000
+        task: {{calls: 1, input_tokens: 1000, output_tokens: 100, batch_share: 0.6, off_peak_share: 0.5}}
+        human: {HUMAN}
+        candidates:
+          - {{offer: acme/timed, success_rate: 0.8}}
+    """)
+    result = tco("compare", str(path), "--pricebooks", str(tmp_path / "books"), "--as-of", "2026-06-01")
+    assert result.code == 2
+    assert "off_peak_share" in result.err and "above 1" in result.err
 
 
 def test_per_token_customer_pays_for_failed_attempts(compare):

@@ -1,6 +1,7 @@
 """Ranges, `tco compare --simulate`, `tco sensitivity` and `tco breakeven` on the worked example's offers."""
 
 import json
+import math
 from decimal import Decimal
 
 import numpy as np
@@ -195,6 +196,48 @@ def test_progress_is_reported_once_per_candidate(write):
     seen: list[tuple[int, int]] = []
     simulation_for(comparison, source, 100, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 2), (2, 2)]
+
+
+def test_the_figures_are_the_same_whether_costs_are_kept_or_costed_again(monkeypatch, write):
+    """Past KEPT_COSTS the second pass costs each chunk again instead of reading it back: nothing else changes."""
+    import datetime as dt
+
+    from tco.api import comparison_for, simulation_for
+    from tco.engine import simulate
+
+    comparison, source = comparison_for(write("w.yaml", RANGED), dt.date(2026, 6, 1), FIXTURES / "pricebooks")
+    kept = simulation_for(comparison, source, 12_000, seed=4)
+    monkeypatch.setattr(simulate, "KEPT_COSTS", 0)
+    again = simulation_for(comparison, source, 12_000, seed=4)
+    assert kept == again and kept.histogram.counts and sum(kept.histogram.counts["example/x"]) == 12_000
+
+
+def test_each_chunk_of_a_range_can_be_drawn_again_alone(write):
+    """So a candidate's own draws need not be kept while the others are costed."""
+    import datetime as dt
+
+    from tco.api import comparison_for
+    from tco.engine.simulate import CHUNK, Drawer, draw_inputs
+
+    found = comparison_for(write("w.yaml", RANGED), dt.date(2026, 6, 1), FIXTURES / "pricebooks")[0].inputs
+    whole = draw_inputs(found, 2 * CHUNK + 7, seed=9, shared={})
+    drawer = Drawer(found, 2 * CHUNK + 7, seed=9, shared={})
+    own = next(i.path for i in found if i.candidate == 1)
+    assert np.array_equal(drawer.chunk(own, 2), whole[own][2 * CHUNK:]) and len(drawer.chunk(own, 2)) == 7
+    assert drawer.at(1, CHUNK + 3)[own] == Decimal(repr(float(whole[own][CHUNK + 3])))
+
+
+def test_a_pilot_of_a_hundred_million_trials_has_tight_exact_quantiles():
+    """The Beta quantile sums only the terms near the mean: a huge pilot costs no more than a square root of it."""
+    from tco.models.uncertain import beta_quantile
+
+    n, k = 10**8, 4 * 10**7
+    p, sd = (k + 1) / (n + 2), ((k + 1) * (n - k + 1) / ((n + 2) ** 2 * (n + 3))) ** 0.5
+    low, high = beta_quantile(k + 1, n - k + 1, 0.05), beta_quantile(k + 1, n - k + 1, 0.95)
+    assert abs((p - low) / sd - 1.6449) < 0.01 and abs((high - p) / sd - 1.6449) < 0.01
+    for a, b, q in [(83, 19, 0.05), (83, 19, 0.5), (1, 1, 0.95), (3, 400, 0.95)]:  # against the whole binomial tail
+        n, x = a + b - 1, beta_quantile(a, b, q)
+        assert sum(math.comb(n, j) * x**j * (1 - x) ** (n - j) for j in range(a, n + 1)) == pytest.approx(q, abs=1e-9)
 
 
 @pytest.mark.parametrize("draws", ["0", "2000000"])

@@ -11,6 +11,7 @@ from tco import __version__
 from tco.cli import breakeven as breakeven_cmd
 from tco.cli import compare as compare_cmd
 from tco.cli import export as export_cmd
+from tco.cli import history as history_cmd
 from tco.cli import pricebook, runs
 from tco.cli import sensitivity as sensitivity_cmd
 from tco.cli.console import err
@@ -21,7 +22,7 @@ app = typer.Typer(
     help="Cost per completed task of AI offers — per-token, seats, credits, per-resolution, per-conversation "
     "and provisioned — on one scale.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 app.add_typer(pricebook.app, name="pricebook")
@@ -30,6 +31,7 @@ app.command()(compare_cmd.compare)
 app.command()(export_cmd.export)
 app.command()(sensitivity_cmd.sensitivity)
 app.command()(breakeven_cmd.breakeven)
+app.command()(history_cmd.history)
 
 
 def _version(value: bool) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import show
-from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date
+from tco.cli.options import AsOfOption, Format, FormatOption, PricebooksOption, as_of_date
 from tco.errors import TcoError
 
 
@@ -38,7 +38,7 @@ def breakeven(
                                             help="Search up to this value. Default: the highest it can take, or 1,000 × its value.")] = None,
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Where A and B cost the same per completed task as one input varies, or that they never do."""
     from tco.api import run_breakeven

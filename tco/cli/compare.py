@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import progress_bar, show
-from tco.cli.options import AsOfOption, Format, PricebooksOption, SeedOption, SimulateOption, as_of_date
+from tco.cli.options import AsOfOption, Format, FormatOption, PricebooksOption, SeedOption, SimulateOption, as_of_date
 from tco.errors import TcoError, nearest
 
 
@@ -16,7 +16,7 @@ def compare(
     workload: Annotated[Path, typer.Argument(help="The workload YAML file.", show_default=False)],
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
     sort: Annotated[str, typer.Option("--sort", help="Rank by this result field.")] = "cost_per_completed_task",
     simulate: SimulateOption = None,
     seed: SeedOption = 0,

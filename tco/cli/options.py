@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from tco.errors import TcoError
+from tco.errors import TcoError, nearest
 
 
 class Format(StrEnum):
@@ -18,6 +18,28 @@ class Format(StrEnum):
     markdown = "markdown"
     csv = "csv"
 
+
+WORKBOOK_FORMATS = ("xlsx", "xls", "excel", "ods")
+
+
+def format_option(*formats: Format, help: str = "Output format.") -> Any:
+    """A `--format` option taking exactly `formats`, named so in --help; a workbook format points to `tco export`."""
+    names = [f.value for f in formats]
+
+    def parse(text: str) -> Format:
+        if text in names:
+            return Format(text)
+        hint = ("; a workbook is written by `tco export WORKLOAD --output FILE.xlsx`" if text.lower() in WORKBOOK_FORMATS
+                else nearest(text, names))
+        raise typer.BadParameter(f"{text!r} is not one of {', '.join(names)}{hint}")
+
+    return typer.Option("--format", "-f", parser=parse, metavar="[" + "|".join(names) + "]", help=help,
+                        autocompletion=lambda: names)
+
+
+FormatOption = Annotated[Format, format_option(*Format)]
+"""table, json, markdown or csv."""
+TableOrJsonOption = Annotated[Format, format_option(Format.table, Format.json)]
 
 PricebooksOption = Annotated[
     Path | None,
@@ -37,13 +59,14 @@ SimulateOption = Annotated[
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed for --simulate: the same seed gives the same figures.")]
 
 
-def as_of_date(text: str | None) -> dt.date:
+def as_of_date(text: str | None, option: str = "--as-of") -> dt.date:
+    """The date given to `option`, or today."""
     if text is None:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise TcoError(f"--as-of: {text!r} is not a date; expected YYYY-MM-DD") from None
+        raise TcoError(f"{option}: {text!r} is not a date; expected YYYY-MM-DD") from None
 
 
 def check_format(value: Format, allowed: tuple[Format, ...]) -> None:

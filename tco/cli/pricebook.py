@@ -10,32 +10,41 @@ import typer
 
 from tco.cli import pricebook_diff
 from tco.cli.console import err, out, print_json
-from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date, check_format
+from tco.cli.options import AsOfOption, Format, PricebooksOption, TableOrJsonOption, as_of_date, check_format
 
 app = typer.Typer(help="Check, list, show, diff and import price books.", no_args_is_help=True)
 
-TableOrJson = Annotated[Format, typer.Option("--format", "-f", help="table or json.")]
+TableOrJson = TableOrJsonOption
 
 
 @app.command()
 def validate(
-    directory: Annotated[Path | None, typer.Argument(help="Price-book directory (default: the bundled one; with --base, the working tree's pricebooks/).", show_default=False)] = None,
+    directory: Annotated[Path | None, typer.Argument(help="Price-book directory (default: pricebooks/ of the checkout you are in, else the bundled one).", show_default=False)] = None,
     format: TableOrJson = Format.table,
     base: Annotated[str | None, typer.Option("--base", help="A git revision (or directory) of published versions: fail (exit 1) if one was edited, removed or back-dated.", show_default=False)] = None,
     max_age: Annotated[int | None, typer.Option("--max-age", min=0, help="Warn about offers in each vendor's newest version retrieved more than DAYS ago.", metavar="DAYS", show_default=False)] = None,
 ) -> None:
-    """Check every price-book file and the tokenizer table; report every problem at once (exit 2 if any)."""
-    from tco.files.pricebooks import load_catalog
+    """Check every price-book file and the tokenizer table; report every problem at once (exit 2 if any).
 
-    check_format(format, (Format.table, Format.json))
-    if directory is None and base is not None:
-        from tco.files.git_tree import working_pricebooks
+    Inside a checkout it checks the checkout's pricebooks/ (the files being edited), and says which tree it checked.
+    """
+    from tco.errors import TcoError
+    from tco.files.git_tree import working_pricebooks
+    from tco.files.pricebooks import bundled_dir, load_catalog
 
-        directory = working_pricebooks()
+    tree = "given"
+    if directory is None:
+        try:
+            directory, tree = working_pricebooks(), "checkout"
+        except TcoError:
+            if base is not None:
+                raise
+            directory, tree = bundled_dir(), "bundled"
     catalog = load_catalog(directory)
     files = sum(len(v) for v in catalog.books.values())
     offers = sum(len(b.book.offers) for v in catalog.books.values() for b in v)
-    summary: dict[str, Any] = {"ok": True, "directory": catalog.root, "vendors": len(catalog.books), "files": files, "offers": offers}
+    summary: dict[str, Any] = {"ok": True, "directory": catalog.root, "tree": tree, "vendors": len(catalog.books),
+                               "files": files, "offers": offers}
     violations = []
     if base is not None:
         from tco.engine.pricebook_diff import immutability
@@ -57,7 +66,8 @@ def validate(
     if format is Format.json:
         print_json(summary)
     elif not violations:
-        out.print(f"ok: {files} price-book files, {offers} offers from {len(catalog.books)} vendors in {catalog.root}"
+        where = {"checkout": " (this checkout's price books)", "bundled": " (the price books bundled with tco)"}.get(tree, "")
+        out.print(f"ok: {files} price-book files, {offers} offers from {len(catalog.books)} vendors in {catalog.root}{where}"
                   + (f"; no published version changed since {base}" if base is not None else ""))
     for s in stale:
         err.print(f"warning: {s.offer} ({s.offer.split('/')[0]}/{s.version}.yaml): retrieved {s.retrieved}, "

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import out, print_json, print_text
-from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date, check_format
+from tco.cli.options import AsOfOption, Format, PricebooksOption, TableOrJsonOption, as_of_date, format_option
 from tco.errors import TcoError, nearest
 
 IMPORT_SOURCES = ("genai-prices",)
@@ -24,18 +24,17 @@ def diff(
     workload: Annotated[list[Path] | None, typer.Option(
         "--workload", "-w", help="A workload to show the effect on (repeatable; default: every file in examples/).",
         show_default=False)] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table, markdown (a PR comment) or json.")] = Format.table,
+    format: Annotated[Format, format_option(Format.table, Format.markdown, Format.json, help="markdown: a pull-request comment.")] = Format.table,
 ) -> None:
     """Offers added and removed, every rate changed (old → new, %), and the effect on each workload's costs.
 
-    Compares the newest version of each vendor on each side. Exits 1 if a version published in BASE was edited, removed, or back-dated (a new version dated before the newest one).
+    Compares the newest version of each vendor on each side. Exits 1 if a version published in BASE was edited, removed, or back-dated (a new version dated between published ones; history older than every published version is welcome).
     """
     from tco.engine.pricebook_diff import diff_catalogs, immutability, refuse
     from tco.files.git_tree import example_workloads, open_tree
     from tco.files.workloads import load_workload
     from tco.report import diff_report
 
-    check_format(format, (Format.table, Format.markdown, Format.json))
     workloads = [load_workload(p) for p in (workload or example_workloads())]
     with open_tree(base) as before, open_tree(head) as after:
         violations = immutability(before.files(), after.files())
@@ -65,7 +64,7 @@ def import_(
         "--version", help="Effective date of the drafted versions, YYYY-MM-DD (default: the --as-of date).",
         show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the differences; write nothing.")] = False,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+    format: TableOrJsonOption = Format.table,
 ) -> None:
     """Compare our per-token offers with the genai-prices package data and draft new versions where a rate differs.
 
@@ -76,7 +75,6 @@ def import_(
     from tco.files.pricebooks import bundled_dir, display, load_catalog
     from tco.report import diff_report
 
-    check_format(format, (Format.table, Format.json))
     if source not in IMPORT_SOURCES:
         raise TcoError(f"unknown import source {source!r}; expected one of {', '.join(IMPORT_SOURCES)}"
                        f"{nearest(source, IMPORT_SOURCES)}")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import show
-from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date
+from tco.cli.options import AsOfOption, Format, FormatOption, PricebooksOption, as_of_date
 
 
 def sensitivity(
@@ -17,7 +17,7 @@ def sensitivity(
                                                   help="The candidate to analyse (its label or offer id). Default: the cheapest.")] = None,
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """A tornado: each range from its low to its high end, the other inputs at their likely values, widest swing first."""
     from tco.api import run_sensitivity

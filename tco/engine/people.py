@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from tco.models.workload import Human
 
@@ -24,6 +25,8 @@ def cost_per_completed_task(per_task_cost: Decimal, E: Decimal, S: Decimal, huma
 
 GRID = 1000
 PRECISION = Decimal("0.000001")
+TOLERANCE = 1e-9
+"""Relative slack of the float scan: float arithmetic is far closer than this to the exact cost."""
 
 
 def break_even(cost_at: Callable[[Decimal], Decimal], baseline: Decimal) -> Decimal | None:
@@ -31,6 +34,7 @@ def break_even(cost_at: Callable[[Decimal], Decimal], baseline: Decimal) -> Deci
 
     A scan finds the first grid point that breaks even, then bisection narrows the step before it; no
     closed form is needed, so every scheme (fixed fees, allowances, spill-over) is solved the same way.
+    `cost_at` takes an exact rate or an array of them (the engine runs on both).
     """
     steps = int(1 / PRECISION)
     stride = steps // GRID
@@ -38,7 +42,7 @@ def break_even(cost_at: Callable[[Decimal], Decimal], baseline: Decimal) -> Deci
     def ok(k: int) -> bool:
         return cost_at(Decimal(k) * PRECISION) <= baseline
 
-    first = next((k for k in range(stride, steps + 1, stride) if ok(k)), None)
+    first = next((k for k in _may_break_even(cost_at, baseline, range(stride, steps + 1, stride)) if ok(k)), None)
     if first is None:
         return None
     lo, hi = first - stride, first  # ok(hi); lo is 0 or fails
@@ -49,3 +53,20 @@ def break_even(cost_at: Callable[[Decimal], Decimal], baseline: Decimal) -> Deci
         else:
             lo = mid
     return Decimal(hi) * PRECISION
+
+
+def _may_break_even(cost_at: Callable[[Any], Any], baseline: Decimal, grid: range) -> Iterable[int]:
+    """The grid points, in order, that may break even: the whole grid costed at once in floats, with slack, so the
+    exact scan checks one or two points instead of up to a thousand; every point where the float model cannot run."""
+    import numpy as np
+
+    from tco.engine.draws import of
+    from tco.errors import TcoError
+
+    try:
+        with np.errstate(all="ignore"):
+            costs = np.broadcast_to(np.asarray(cost_at(of([k / (grid.stop - 1) for k in grid])), dtype=float), len(grid))
+    except TcoError:
+        return grid
+    limit = float(baseline) * (1 + TOLERANCE) + TOLERANCE
+    return [k for k, cost in zip(grid, costs, strict=True) if not cost > limit]  # NaN: let the exact scan decide

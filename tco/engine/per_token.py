@@ -1,4 +1,4 @@
-"""Per-token pricing: the call charge (DESIGN.md step 1) with tokenizer ratio, cache, tiers and batch."""
+"""Per-token pricing: the call charge (DESIGN.md step 1) with tokenizer ratio, cache, tiers, batch and off-peak."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def _card(job: Job, offer: PerTokenOffer, service: str, tier_index: int | None) 
     tier = None if tier_index is None else offer.context_tiers[tier_index]
     others = offer.service_tiers if tier is None else tier.service_tiers
     where = "" if tier is None else f" above {tier.above_input_tokens:,} input tokens"
-    field = "task.batch_share" if service == "batch" else "task.service_tier"
+    field = f"task.{service}_share" if service in SHARED_TIERS else "task.service_tier"
     sold = ", ".join(["standard", *others]) if others else "standard only"
     raise job.error(field, f"{offer.name} has no {service} rates{where} (sells {sold}); override this key for this candidate")
 
@@ -104,15 +104,36 @@ def priced_call(job: Job, offer: PerTokenOffer, tokens: CallTokens, service: str
     return charge
 
 
-def call_charge(offer: PerTokenOffer, job: Job, tokens: CallTokens, batch_share: Decimal | None = None) -> dict[str, Decimal]:
-    """The call charge by category: the batch share at batch rates, the rest at the task's service tier."""
-    b = job.task.batch_share if batch_share is None else batch_share
+SHARED_TIERS = ("batch", "off_peak")
+"""Service tiers a share of the calls goes to, each named by its workload key `<tier>_share`."""
+FALLS_BACK = {"off_peak"}
+"""Tiers an offer may lack: their share is then billed like the other calls (no time-of-day price, no discount)."""
+
+
+def tier_shares(job: Job) -> dict[str, Decimal]:
+    """The share of calls on each shared tier (batch_share, off_peak_share)."""
+    return {tier: getattr(job.task, f"{tier}_share") for tier in SHARED_TIERS}
+
+
+def call_charge(offer: PerTokenOffer, job: Job, tokens: CallTokens, shares: dict[str, Decimal] | None = None) -> dict[str, Decimal]:
+    """The call charge by category: each shared tier's share (batch, off-peak) at its rates, the rest at the task's
+    service tier. `shares` defaults to the workload's; `{}` bills every call at the task's service tier."""
+    shares = tier_shares(job) if shares is None else shares
     service, ttl = job.task.service_tier, job.task.cache_write_ttl
     direct = priced_call(job, offer, tokens, service, ttl)
-    if not possibly(b != 0):
+    mixed = {tier: b for tier, b in shares.items()
+             if possibly(b != 0) and not (tier in FALLS_BACK and offer.rate_card(tier) is None)}
+    if not mixed:
         return direct
-    batched = priced_call(job, offer, tokens, "batch", ttl)
-    return {k: (1 - b) * direct[k] + b * batched[k] for k in direct}
+    if len(mixed) > 1 and possibly(sum(mixed.values()) > 1):
+        raise job.error(f"task.{list(mixed)[-1]}_share", " + ".join(f"{t}_share" for t in mixed)
+                        + " is above 1: a call is billed on one tier only")
+    rest = 1 - sum(mixed.values())
+    charge = {k: rest * v for k, v in direct.items()}
+    for tier, b in mixed.items():
+        priced = priced_call(job, offer, tokens, tier, ttl)
+        charge = {k: charge[k] + b * priced[k] for k in charge}
+    return charge
 
 
 def calls_per_attempt(job: Job) -> Decimal:
@@ -120,10 +141,10 @@ def calls_per_attempt(job: Job) -> Decimal:
     return job.task.calls / (1 - job.task.format_retry_rate)
 
 
-def attempt_charge(offer: PerTokenOffer, job: Job, batch_share: Decimal | None = None) -> tuple[Decimal, dict[str, object], list[str]]:
-    """A: the charge for one attempt on a per-token offer, with how it was built."""
+def attempt_charge(offer: PerTokenOffer, job: Job, shares: dict[str, Decimal] | None = None) -> tuple[Decimal, dict[str, object], list[str]]:
+    """A: the charge for one attempt on a per-token offer, with how it was built (`shares` as in call_charge)."""
     ratio, warnings = tokenizer_ratio(job, offer.tokenizer)
-    charges = call_charge(offer, job, call_tokens(job, ratio), batch_share)
+    charges = call_charge(offer, job, call_tokens(job, ratio), shares)
     call = sum(charges.values(), Decimal(0))
     n = calls_per_attempt(job)
     breakdown: dict[str, object] = {

@@ -222,15 +222,18 @@ def _version_of(name: str) -> tuple[str, dt.date] | None:
 
 
 def immutability(base_files: Mapping[str, str], head_files: Mapping[str, str]) -> list[Violation]:
-    """Published versions (the files of `base`) must reach `head` byte for byte; new versions must be the newest.
+    """Published versions (the files of `base`) must reach `head` byte for byte; a new version must be the newest, or
+    older than every published one (history: it prices dates that had no prices, and changes none that had).
 
     Both mappings are `vendor/YYYY-MM-DD.yaml` → sha256 of the file's bytes.
     """
     newest: dict[str, dt.date] = {}
+    oldest: dict[str, dt.date] = {}
     for name in base_files:
         if (parsed := _version_of(name)) is not None:
             vendor, version = parsed
             newest[vendor] = max(version, newest.get(vendor, version))
+            oldest[vendor] = min(version, oldest.get(vendor, version))
     violations = []
     for name, sha in sorted(base_files.items()):
         if _version_of(name) is None:
@@ -249,7 +252,7 @@ def immutability(base_files: Mapping[str, str], head_files: Mapping[str, str]) -
         if parsed is None:
             continue
         vendor, version = parsed
-        if vendor in newest and version < newest[vendor]:
+        if vendor in newest and oldest[vendor] < version < newest[vendor]:
             violations.append(Violation(name, "backdated", (
                 f"new version dated {version}, before {vendor}'s newest published version "
                 f"{newest[vendor]}; it would rewrite the prices of dates already published — date it after "

@@ -78,7 +78,7 @@ def bill(job: Job) -> Bill:
             raise job.error("offer", f"demand spills over capacity to {offer.spillover_offer}, which is not a per_token "
                                      f"offer in force on {job.selection.as_of}; buy more `units:` or pick another --as-of")
         spill = spill_ref.offer
-        A, _, spill_warnings = attempt_charge(spill, job, batch_share=Decimal(0))  # overflow at peak is real-time
+        A, _, spill_warnings = attempt_charge(spill, job, shares={})  # overflow at peak is real-time, at standard rates
         spill_cost = job.tasks * job.E * A * share
         warnings += spill_warnings
         breakdown |= {"spillover_offer": offer.spillover_offer, "spillover_cost": spill_cost}

@@ -25,7 +25,7 @@ def model_offer(job: Job) -> PerTokenOffer:
 
 def api_usd_per_attempt(job: Job) -> tuple[Decimal, dict[str, object]]:
     """One attempt's cost at the candidate model's standard API rates (seat plans sell no batch)."""
-    A, breakdown, _ = attempt_charge(model_offer(job), job, batch_share=Decimal(0))
+    A, breakdown, _ = attempt_charge(model_offer(job), job, shares={})
     return A, {"model": job.candidate.model, "api_usd_per_attempt": A, "calls_per_attempt": breakdown["calls_per_attempt"]}
 
 

@@ -67,10 +67,19 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
     return parse_yaml(text, name)
 
 
+def _compose(text: str) -> list[yaml.Node]:
+    """YAML nodes with their marks, by libyaml where installed (several times faster); on a syntax error the pure
+    loader parses again, so the message is the same with or without libyaml."""
+    try:
+        return list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except yaml.YAMLError:
+        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
 def parse_yaml(text: str, name: str) -> Located:
     """Parse YAML text; see `read_yaml`."""
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = _compose(text)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None

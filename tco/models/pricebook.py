@@ -9,7 +9,8 @@ from pydantic import Field, model_validator
 
 from tco.models.base import Count, Date, Money, MtokRate, Positive, PositiveCount, Sourced, Strict
 
-ServiceTier = Literal["batch", "flex", "priority"]
+ServiceTier = Literal["batch", "flex", "priority", "off_peak"]
+"""off_peak: the rates of a vendor's off-peak hours (time-of-day pricing); the standard rates are its peak."""
 
 
 class RateCard(Strict):
@@ -38,7 +39,7 @@ class ContextTier(Strict):
     """whole_request: past the threshold every token of the call is billed at these rates; marginal: only the input past it."""
     rates: RateCard
     service_tiers: dict[ServiceTier, RateCard] = {}
-    """Rate cards of other service tiers (batch, flex, priority) above the threshold."""
+    """Rate cards of other service tiers (batch, flex, priority, off_peak) above the threshold."""
 
 
 class OfferBase(Sourced):
@@ -72,12 +73,12 @@ class PerTokenOffer(OfferBase):
     rates: RateCard
     """Standard (on-demand) rates."""
     service_tiers: dict[ServiceTier, RateCard] = {}
-    """Other service tiers: batch, flex, priority."""
+    """Other service tiers: batch, flex, priority, and off_peak (the off-peak hours' rates where a vendor prices by time of day)."""
     context_tiers: list[ContextTier] = []
     """Long-context tiers, by ascending threshold."""
 
     def rate_card(self, service: str, tier_index: int | None = None) -> RateCard | None:
-        """The rates for a service tier (standard, batch, flex, priority) at a context tier (None = base); None if not sold."""
+        """The rates for a service tier (standard, batch, flex, priority, off_peak) at a context tier (None = base); None if not sold."""
         tier = None if tier_index is None else self.context_tiers[tier_index]
         rates, others = (self.rates, self.service_tiers) if tier is None else (tier.rates, tier.service_tiers)
         return rates if service == "standard" else others.get(service)  # type: ignore[call-overload]

@@ -232,24 +232,33 @@ class _Observed(RootModel, Range):  # type: ignore[type-arg]
 def beta_quantile(a: int, b: int, q: float) -> float:
     """The q-quantile of Beta(a, b) for whole a and b.
 
-    For whole parameters the Beta CDF is a binomial tail, I_x(a, b) = P(Binomial(a+b−1, x) ≥ a),
-    which numpy sums exactly enough in log space; bisection then finds x.
+    For whole parameters the Beta CDF is a binomial tail, I_x(a, b) = P(Binomial(a+b−1, x) ≥ a); bisection finds x.
+    The tail is summed in log space over the terms within WINDOW standard deviations of the binomial's mean (the rest
+    are below 1e-30 of it), so the work grows with the square root of the trials, not with the trials.
     """
     import numpy as np
 
     n = a + b - 1
-    i = np.arange(1, n + 1)
-    log_comb = np.concatenate(([0.0], np.cumsum(np.log(n - i + 1) - np.log(i))))  # log C(n, j), j = 0…n
-    j = np.arange(a, n + 1)
 
     def cdf(x: float) -> float:
-        return float(np.exp(log_comb[j] + j * math.log(x) + (n - j) * math.log1p(-x)).sum())
+        mean, sd = n * x, math.sqrt(n * x * (1 - x))
+        lo, hi = max(a, math.floor(mean - WINDOW * sd) - 40), min(n, math.ceil(mean + WINDOW * sd) + 40)
+        if lo > hi:
+            return 0.0 if a > mean else 1.0
+        j = np.arange(lo, hi + 1, dtype=float)
+        first = math.lgamma(n + 1) - math.lgamma(lo + 1) - math.lgamma(n - lo + 1)  # log C(n, lo)
+        log_comb = first + np.concatenate(([0.0], np.cumsum(np.log((n - j[:-1]) / (j[:-1] + 1)))))
+        return float(np.exp(log_comb + j * math.log(x) + (n - j) * math.log1p(-x)).sum())
 
     low, high = 0.0, 1.0
     for _ in range(60):
         mid = (low + high) / 2
         low, high = (mid, high) if cdf(mid) < q else (low, mid)
     return round((low + high) / 2, 12)
+
+
+WINDOW = 12
+"""Standard deviations of the binomial summed either side of its mean by `beta_quantile`."""
 
 
 _RANGES: dict[str, Any] = {}

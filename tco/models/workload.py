@@ -51,6 +51,9 @@ class Task(Strict):
     """Attempts before the task goes to a person."""
     batch_share: ShareOrRange = Decimal(0)
     """Share of calls sent through the batch API at batch rates."""
+    off_peak_share: ShareOrRange = Decimal(0)
+    """Share of calls made in the vendor's off-peak hours, billed at its off_peak rates where it sells them (default 0:
+    every call at the standard, peak rates, the most a call can cost). With batch_share, at most 1 in all."""
     service_tier: Literal["standard", "flex", "priority"] = "standard"
     """Service tier of the calls not sent by batch."""
     requests: MoneyOrRange = Decimal(1)

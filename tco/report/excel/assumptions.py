@@ -38,14 +38,14 @@ UNITS = {
     "calls": "calls per attempt", "input_tokens": "tokens per call", "cached_input_share": "share of input",
     "cache_write_tokens": "tokens per call", "cache_write_ttl": "5m or 1h", "output_tokens": "tokens per call",
     "reasoning_tokens": "tokens per call", "format_retry_rate": "share of calls", "max_attempts": "attempts",
-    "batch_share": "share of calls", "service_tier": "standard, flex or priority", "requests": "requests per attempt",
+    "batch_share": "share of calls", "off_peak_share": "share of calls", "service_tier": "standard, flex or priority", "requests": "requests per attempt",
     "actions": "actions per attempt", "hourly_cost": "USD per hour", "review_minutes": "minutes per attempt",
     "task_minutes": "minutes per task", "failure_cost": "USD per failed task", "success_rate": "share per attempt",
     "assumed_resolution_share": "share of unresolved tasks", "units": "units", "seats": "seats",
 }
 TEXT_KEYS = {"workload", "period", "tokenizer", "content", "cache_write_ttl", "service_tier"}
 MONEY_KEYS = {"hourly_cost", "failure_cost"}
-SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "success_rate", "assumed_resolution_share"}
+SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "off_peak_share", "success_rate", "assumed_resolution_share"}
 
 
 class Assumptions:

@@ -10,7 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tco.engine.compare import CandidateResult
 from tco.engine.job import Job
-from tco.engine.per_token import call_tokens, tokenizer_ratio
+from tco.engine.per_token import FALLS_BACK, SHARED_TIERS, call_tokens, tokenizer_ratio
 from tco.engine.seat import term_of
 from tco.models.catalog import OfferRef
 from tco.models.pricebook import (
@@ -193,8 +193,8 @@ class Formulas:
             f"context_tiers[{i}]" for i in crossed) + f" ({where})"
 
     def call_charge(self, ref: OfferRef, ratio: str, batch: bool) -> tuple[dict[str, str], str]:
-        """Call charge by kind: the batch share at batch rates when the offer sells them, the rest at the
-        task's service tier (tco/engine/per_token.py call_charge)."""
+        """Call charge by kind: with `batch`, each shared tier's share (batch, off-peak) at its rates where the offer
+        sells them, the rest at the task's service tier (tco/engine/per_token.py call_charge)."""
         t = self.tokens(ratio)
         service = self.job.task.service_tier
         direct = self.priced_call(ref, t, service)
@@ -202,13 +202,19 @@ class Formulas:
         charges, note = direct
         if not batch:
             return charges, note
-        priced = self.priced_call(ref, t, "batch")
-        if priced is None:
-            return charges, note + "; the offer sells no batch rates here, so batch_share must stay 0"
-        batched, batch_note = priced
-        b = self.v("batch_share")
-        return ({k: f"(1-{b})*({charges[k]})+{b}*({batched[k]})" for k in charges},
-                note + f"; batch share at {batch_note.split(' (')[0]}")
+        mixed = []
+        for tier in SHARED_TIERS:
+            priced = self.priced_call(ref, t, tier)
+            if priced is None:
+                if tier not in FALLS_BACK:
+                    note += f"; the offer sells no {tier} rates here, so {tier}_share must stay 0"
+                continue
+            mixed.append((self.v(f"{tier}_share"), priced[0]))
+            note += f"; {tier.replace('_', '-')} share at {priced[1].split(' (')[0]}"
+        if not mixed:
+            return charges, note
+        rest = "(1-" + "-".join(b for b, _ in mixed) + ")"
+        return {k: f"{rest}*({charges[k]})" + "".join(f"+{b}*({card[k]})" for b, card in mixed) for k in charges}, note
 
 
 def scheme_rows(c: Formulas) -> dict[str, Any]:

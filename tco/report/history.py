@@ -1,0 +1,147 @@
+"""`tco history`: a workload's costs at every price-book change, as JSON, a table with line charts, Markdown and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from tco import __version__
+from tco.engine.history import Entry, History
+from tco.files.workloads import WorkloadFile
+from tco.report.document import SCHEMA_VERSION, plain
+from tco.report.line_chart import line_chart
+from tco.report.markdown import escape
+from tco.report.text import cell_text, money
+
+FIGURES = ("per_task_cost", "success_adjusted_cost", "cost_per_completed_task", "period_cost")
+CHARTS = (("cost_per_completed_task", "Cost per completed task"), ("success_adjusted_cost", "Cost per task done by AI"))
+CHART_WIDTH = 80
+CHART_HEIGHT = 15
+
+
+def _entry(e: Entry) -> dict[str, Any]:
+    out: dict[str, Any] = {"candidate": e.candidate, "offer": e.offer, "status": "absent" if e.absent else "priced",
+                           "changed": e.changed, "change": plain(e.change), "change_share": plain(e.change_share)}
+    if e.absent:
+        return out | {"reason": e.absent.reason, "message": e.absent.message}
+    return out | {k: plain(e.figures[k]) for k in FIGURES} | {
+        "pricebooks": [{"vendor": b.vendor, "version": b.version.isoformat()} for b in e.pricebooks]}
+
+
+def document(h: History, source: WorkloadFile) -> dict[str, Any]:
+    """The history as one JSON-ready object: each point's date, the books that changed then, and every candidate."""
+    w = h.workload
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tco_version": __version__,
+        "currency": "USD",
+        "workload": {"name": w.workload, "file": source.file, "sha256": source.sha256, "period": w.period,
+                     "tasks": plain(w.tasks)},
+        "from": h.start.isoformat(),
+        "to": h.end.isoformat(),
+        "candidates": [{"candidate": c.name, "offer": c.offer} for c in w.candidates],
+        "points": [
+            {"date": p.date.isoformat(),
+             "changed": [{"vendor": b.vendor, "version": b.version.isoformat(), "file": b.file, "sha256": b.sha256}
+                         for b in p.changed],
+             "results": [_entry(e) for e in p.entries]}
+            for p in h.points
+        ],
+    }
+
+
+def _changed(point: dict[str, Any]) -> str:
+    books = ", ".join(f"{b['vendor']} {b['version']}" for b in point["changed"])
+    return f"{point['date']}: {books} in force" if books else point["date"]
+
+
+def _change(r: dict[str, Any]) -> str:
+    """What happened to a candidate at a point: its cost's move, its arrival, or why it is absent."""
+    if r["status"] == "absent":
+        return r["message"]
+    if r["change"] is None:
+        return "new"
+    moved = Decimal(r["change"])
+    if not moved:
+        return "no change"
+    share = f" ({Decimal(r['change_share']) * 100:+.1f}%)" if r["change_share"] is not None else ""
+    return f"{'+' if moved > 0 else '-'}{money(str(abs(moved)))}{share}"
+
+
+def _money(r: dict[str, Any], key: str) -> str:
+    return money(r[key]) if r["status"] == "priced" else "absent"
+
+
+def charts(doc: dict[str, Any], width: int = CHART_WIDTH) -> list[str]:
+    """Both line charts, one after the other, as lines of plain text."""
+    labels = [p["date"] for p in doc["points"]]
+    lines: list[str] = []
+    for key, title in CHARTS:
+        series = [(c["candidate"], [None if r["status"] == "absent" else Decimal(r[key])
+                                    for r in (p["results"][i] for p in doc["points"])])
+                  for i, c in enumerate(doc["candidates"])]
+        lines += [*line_chart(title, labels, series, lambda v: money(str(v)), width, CHART_HEIGHT), ""]
+    return lines[:-1]
+
+
+def _heading(doc: dict[str, Any]) -> str:
+    w = doc["workload"]
+    return (f"{w['name']} — {w['tasks']} tasks per {w['period']}: costs at each price-book change from "
+            f"{doc['from']} to {doc['to']}")
+
+
+def render_table(doc: dict[str, Any]) -> Any:
+    from rich.console import Console, ConsoleOptions, Group, RenderResult
+    from rich.table import Table
+    from rich.text import Text
+
+    class Charts:
+        """The charts at the console's width, up to 80 columns."""
+
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            for line in charts(doc, min(options.max_width, CHART_WIDTH)):
+                yield Text(line, no_wrap=True)
+
+    table = Table(title=_heading(doc), title_justify="left", header_style="bold")
+    table.add_column("Date / candidate", overflow="fold")
+    table.add_column("Per task\ncompleted", justify="right", no_wrap=True)
+    table.add_column("Per task\ndone by AI", justify="right", no_wrap=True)
+    table.add_column("Change", overflow="fold", max_width=14)  # the candidate's id gets the width
+    for p in doc["points"]:
+        table.add_row(Text(_changed(p), style="bold"), "", "", "")
+        changed = [r for r in p["results"] if r["changed"]]
+        for i, r in enumerate(changed):
+            table.add_row(Text(r["candidate"]), _money(r, "cost_per_completed_task"),
+                          _money(r, "success_adjusted_cost"), Text(_change(r)), end_section=i == len(changed) - 1)
+    if not doc["points"]:
+        return Text(f"{_heading(doc)}: no candidate is priced in that time.")
+    return Group(table, Text(""), Charts())
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    lines = [f"### tco history: {escape(doc['workload']['name'])}", "",
+             f"Costs at each price-book change from {doc['from']} to {doc['to']}; USD.", "",
+             "| Date | Candidate | Per task completed | Per task done by AI | Change per completed task |",
+             "|---|---|---:|---:|---|"]
+    for p in doc["points"]:
+        for r in (r for r in p["results"] if r["changed"]):
+            lines.append(f"| {p['date']} | {escape(r['candidate'])} | {_money(r, 'cost_per_completed_task')} | "
+                         f"{_money(r, 'success_adjusted_cost')} | {escape(_change(r))} |")
+    if doc["points"]:
+        lines += ["", "```", *charts(doc), "```"]
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(doc: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("date", "candidate", "offer", "status", *FIGURES, "change", "change_share", "pricebooks", "reason"))
+    for p in doc["points"]:
+        for r in p["results"]:
+            books = " ".join(f"{b['vendor']}/{b['version']}" for b in r.get("pricebooks", []))
+            writer.writerow((p["date"], cell_text(r["candidate"]), cell_text(r["offer"]), r["status"],
+                             *(r.get(k, "") for k in FIGURES), r["change"] or "", r["change_share"] or "", books,
+                             r.get("reason", "")))
+    return out.getvalue()
