@@ -51,12 +51,13 @@ def test_cost_per_successful_task_from_our_columns(tco):
     assert low < Decimal("0.75") < high
 
 
-def test_parquet_reads_the_same_as_csv(tco, tmp_path):
+@pytest.mark.parametrize("suffix, options", [("parquet", "FORMAT parquet"), ("jsonl", "FORMAT json")])
+def test_parquet_and_jsonl_read_the_same_as_csv(tco, tmp_path, suffix, options):
     import duckdb
 
-    parquet = tmp_path / "calls.parquet"
-    duckdb.connect().execute(f"COPY (SELECT * FROM read_csv('{CALLS}')) TO '{parquet}' (FORMAT parquet)")
-    assert groups(summary(tco, str(parquet))) == groups(summary(tco, str(CALLS)))
+    path = tmp_path / f"calls.{suffix}"
+    duckdb.connect().execute(f"COPY (SELECT * FROM read_csv('{CALLS}')) TO '{path}' ({options})")
+    assert groups(summary(tco, str(path))) == groups(summary(tco, str(CALLS)))
 
 
 def test_grouping_by_candidate_workflow_and_day(tco):
