@@ -116,3 +116,150 @@ def run_breakeven(workload_path: Path, as_of: dt.date, a: str, b: str, vary: str
     except TcoError as e:
         raise source.locate(e) from None
     return document(comparison, source, found)
+
+
+# -- measured runs ----------------------------------------------------------------------------------------------
+
+def _since(text: str | None, today: dt.date) -> str | None:
+    """`--since`: a date, or `Nd` days before today."""
+    if text is None:
+        return None
+    if text.endswith("d") and text[:-1].isdigit():
+        return (today - dt.timedelta(days=int(text[:-1]))).isoformat()
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise TcoError(f"--since: {text!r} is neither a date (YYYY-MM-DD) nor a number of days (e.g. 30d)") from None
+
+
+def _records_and_pricing(files: list[Path], as_of: dt.date, pricebooks: Path | None, skip_bad: bool,
+                         content: str = "prose", progress: Progress | None = None) -> tuple[Any, Any]:
+    from tco.engine.runs import pricing_for
+    from tco.files.runs import read_records
+
+    if progress:
+        progress(0, 2)
+    records = read_records(files, skip_bad)
+    if progress:
+        progress(1, 2)
+    names = [r["model"] for r in records.rows("SELECT DISTINCT model FROM calls ORDER BY model")]
+    return records, pricing_for(names, load_catalog(pricebooks).as_of(as_of), content)  # type: ignore[arg-type]
+
+
+def _runs_header(records: Any, pricing: Any, as_of: dt.date) -> dict[str, Any]:
+    return {"schema_version": 1, "as_of": as_of.isoformat(), "currency": "USD", "files": records.files,
+            "adapters": {s.file: s.adapter.name for s in records.sources}, "calls": records.calls,
+            "bad_rows": [{"file": b.file, "count": b.count, "examples": b.examples} for b in records.bad],
+            "unpriced_models": pricing.unpriced}
+
+
+def run_runs_summary(files: list[Path], as_of: dt.date, by: str = "model", since: str | None = None,
+                     pricebooks: Path | None = None, skip_bad: bool = False,
+                     progress: Progress | None = None) -> dict[str, Any]:
+    """Runs, success, calls, tokens and cost per group of the call records in `files`, as a JSON-ready document."""
+    from tco.engine.runs import summarise, summary_sql
+
+    records, pricing = _records_and_pricing(files, as_of, pricebooks, skip_bad, progress=progress)
+    start = _since(since, dt.date.today())
+    groups = [summarise(row) for row in records.rows(summary_sql(pricing, by, start))]
+    return {**_runs_header(records, pricing, as_of), "by": by, "since": start, "groups": groups}
+
+
+def runs_summary_sql(dialect: str, as_of: dt.date, by: str = "model", since: str | None = None,
+                     pricebooks: Path | None = None) -> str:
+    """The summary's aggregation query over a table `calls`, in a warehouse's dialect, every bundled per-token
+    offer priced by its id and its model id."""
+    from tco.engine.runs import bundled_pricing, summary_sql, transpile
+
+    pricing = bundled_pricing(load_catalog(pricebooks).as_of(as_of))
+    return transpile(summary_sql(pricing, by, _since(since, dt.date.today())), dialect)
+
+
+def read_aggregated(path: Path, by: str = "model", as_of: dt.date | None = None) -> dict[str, Any]:
+    """The summary from a CSV of the aggregation query's result (run in the user's own warehouse)."""
+    import csv
+
+    from tco.engine.runs import summarise
+    from tco.files.pricebooks import display
+
+    file = display(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [{k.lower(): v for k, v in row.items()} for row in csv.DictReader(f)]
+    except OSError as e:
+        raise TcoError(f"{file}: cannot be read: {e.strerror}") from None
+    try:
+        groups = [summarise(row) for row in rows]
+    except KeyError as e:
+        raise TcoError(f"{file}: column {e.args[0]}: missing; expected the result of `tco runs summary --sql DIALECT`") from None
+    except (ArithmeticError, ValueError) as e:
+        raise TcoError(f"{file}: not a number where one was expected ({e})") from None
+    calls = sum(g["calls"] for g in groups)
+    return {"schema_version": 1, "as_of": None if as_of is None else as_of.isoformat(), "currency": "USD",
+            "files": [], "aggregated": file, "calls": calls, "bad_rows": [], "unpriced_models": [], "by": by,
+            "since": None, "groups": groups}
+
+
+def run_runs_reprice(files: list[Path], offers: list[str], as_of: dt.date, since: str | None = None,
+                     pricebooks: Path | None = None, skip_bad: bool = False, content: str = "prose",
+                     progress: Progress | None = None) -> dict[str, Any]:
+    """What the runs in `files` cost as billed and on each of `offers`, as a JSON-ready document."""
+    from tco.engine.runs import per_token_offer, reprice_sql, repriced
+
+    records, pricing = _records_and_pricing(files, as_of, pricebooks, skip_bad, content, progress)
+    refs = [per_token_offer(o, pricing.selection) for o in offers]
+    [row] = records.rows(reprice_sql(pricing, refs, _since(since, dt.date.today())))
+    return {**_runs_header(records, pricing, as_of), "content": content, **repriced(row, refs)}
+
+
+def run_runs_calibrate(files: list[Path], output: Path, as_of: dt.date, human: dict[str, Decimal],
+                       name: str | None = None, tasks: Decimal | None = None, since: str | None = None,
+                       pricebooks: Path | None = None, skip_bad: bool = False) -> tuple[Any, WorkloadFile]:
+    """Write a workload measured from the runs in `files` to `output` (whole or not at all), and load it back."""
+    from tco.engine.runs import calibrate_sql, calibration, totals_sql
+    from tco.files.output import write_atomic
+    from tco.report.runs import calibrated_yaml
+
+    records, pricing = _records_and_pricing(files, as_of, pricebooks, skip_bad)
+    start = _since(since, dt.date.today())
+    [totals] = records.rows(totals_sql(start))
+    cal = calibration(records.rows(calibrate_sql(pricing, start)), totals, records.files, pricing, tasks)
+    workflows = [r["workflow"] for r in records.rows("SELECT DISTINCT workflow FROM calls WHERE workflow IS NOT NULL")]
+    title = name or (workflows[0] if len(workflows) == 1 else f"Measured runs from {', '.join(records.files)}")
+    write_atomic(output, calibrated_yaml(cal, title, human).encode())
+    return cal, load_workload(output)
+
+
+def run_runs_compare(files: list[Path], as_of: dt.date, baseline: str | None = None, since: str | None = None,
+                     pricebooks: Path | None = None, skip_bad: bool = False, resamples: int = 2000,
+                     seed: int = 0) -> dict[str, Any]:
+    """Each candidate against a baseline on the tasks both ran, with paired bootstrap intervals."""
+    from tco.engine.runs import paired_bootstrap, paired_sql
+
+    records, pricing = _records_and_pricing(files, as_of, pricebooks, skip_bad)
+    by: dict[str, dict[str, tuple[Decimal, bool]]] = {}
+    unpriced = 0
+    for row in records.rows(paired_sql(pricing, _since(since, dt.date.today()))):
+        if row["cost"] is None or row["success"] is None:
+            unpriced += 1
+            continue
+        by.setdefault(row["candidate"], {})[row["task_id"]] = (Decimal(row["cost"]), bool(row["success"]))
+    names = sorted(by, key=lambda c: (-len(by[c]), c))
+    if len(names) < 2:
+        raise TcoError(f"runs compare: needs runs of two candidates with costs and outcomes; found {', '.join(names) or 'none'}")
+    if baseline is not None and baseline not in by:
+        raise TcoError(f"--baseline: no candidate {baseline!r} in the records; expected one of {', '.join(names)}"
+                       f"{nearest(baseline, names)}")
+    base = baseline or names[0]
+    pairs = []
+    for other in (n for n in names if n != base):
+        p = paired_bootstrap(base, other, by[base], by[other], resamples, seed)
+        pairs.append({"candidate": other, "baseline": base, "shared_tasks": p.shared_tasks,
+                      "cost_per_successful_task": [None if v is None else str(v) for v in p.cost_per_success],
+                      "cost_difference": None if p.cost_difference is None else str(p.cost_difference),
+                      "cost_difference_95": None if p.cost_interval is None else list(p.cost_interval),
+                      "success_rate": [str(v) for v in p.success_rate],
+                      "success_difference": str(p.success_difference),
+                      "success_difference_95": None if p.success_interval is None else list(p.success_interval)})
+    return {**_runs_header(records, pricing, as_of), "baseline": base, "resamples": resamples, "seed": seed,
+            "tasks_without_cost_or_outcome": unpriced, "pairs": pairs}

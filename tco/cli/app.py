@@ -18,7 +18,7 @@ from tco.cli import breakeven as breakeven_cmd
 from tco.cli import compare as compare_cmd
 from tco.cli import export as export_cmd
 from tco.cli import history as history_cmd
-from tco.cli import pricebook
+from tco.cli import pricebook, runs
 from tco.cli import sensitivity as sensitivity_cmd
 from tco.cli.console import err
 from tco.errors import OutputError, TcoError
@@ -33,6 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(pricebook.app, name="pricebook")
+app.add_typer(runs.app, name="runs")
 app.command()(compare_cmd.compare)
 app.command()(export_cmd.export)
 app.command()(sensitivity_cmd.sensitivity)

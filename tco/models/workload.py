@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, create_model
 
-from tco.models.base import Money, Number, Positive, PositiveCount, Probability, Share, Strict, at_most
+from tco.models.base import Date, Money, Number, Positive, PositiveCount, Probability, Share, Strict, at_most
 from tco.models.tokenizer import REFERENCE, ContentType
 from tco.models.uncertain import GENERATED, uncertain
 
@@ -136,6 +136,23 @@ class Candidate(Strict):
         return self.label or self.offer
 
 
+class Evidence(Strict):
+    """What a calibrated workload's numbers were measured on (written by `tco runs calibrate`)."""
+
+    files: list[str] = Field(min_length=1)
+    """The call-record files read."""
+    calls: PositiveCount
+    """Model calls recorded."""
+    runs: PositiveCount
+    """Runs (attempts at a task) recorded."""
+    tasks: PositiveCount
+    """Distinct tasks recorded."""
+    first_day: Date | None = None
+    """The day of the first recorded call."""
+    last_day: Date | None = None
+    """The day of the last recorded call."""
+
+
 class Workload(Strict):
     """A workload file."""
 
@@ -158,4 +175,6 @@ class Workload(Strict):
     working_hours: PositiveOrRange | None = None
     """Hours per period in which the tasks arrive, for provisioned capacity."""
     candidates: list[Candidate] = Field(min_length=1)
+    evidence: Evidence | None = None
+    """Where the numbers come from, for a workload calibrated from measured runs."""
 

@@ -11,7 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tco.engine.job import Job
 from tco.models.pricebook import CreditOffer, PerResolutionOffer
-from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
+from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Evidence, Human, Task, Workload
 from tco.report.excel.cells import (
     BOLD,
     COUNT,
@@ -142,6 +142,8 @@ class Assumptions:
         self.derived("hours_per_period", Formula(f'IF(period="year",{num(HOURS_PER_PERIOD["year"])},'
                                                  f'{num(HOURS_PER_PERIOD["month"])})', HOURS_PER_PERIOD[w.period]),
                      "hours", "Hours in the period: fees quoted per unit-hour are multiplied by this.")
+        if w.evidence is not None:
+            self.evidence(w.evidence)
         self.section("Task: one attempt at one task")
         for key in Task.model_fields:
             self.task_or_human("task", key, getattr(w.task, key), Task)
@@ -150,6 +152,22 @@ class Assumptions:
             self.task_or_human("human", key, getattr(w.human, key), Human)
         for n, job in enumerate(jobs, 1):
             self.candidate(n, job)
+
+    def evidence(self, ev: Evidence) -> None:
+        """What a calibrated workload was measured on: facts, not inputs (no name, no input colours)."""
+        self.section("Evidence: the measured runs these numbers come from")
+        span = f"{ev.first_day} to {ev.last_day}" if ev.first_day else "not recorded"
+        rows = (("Files", ", ".join(ev.files), "", "files"), ("Calls", ev.calls, "model calls", "calls"),
+                ("Runs", ev.runs, "attempts at a task", "runs"), ("Tasks", ev.tasks, "distinct tasks", "tasks"),
+                ("Date range", span, "first to last call", "first_day, last_day"))
+        for label, value, unit, key in rows:
+            put_text(self.ws.cell(self.row, 1), label)
+            put(self.ws.cell(self.row, 2), value, None if isinstance(value, str) else COUNT)
+            put_text(self.ws.cell(self.row, 3), unit)
+            put_text(self.ws.cell(self.row, 4), ", ".join(f"evidence.{k}" for k in key.split(", ")))
+            put_text(self.ws.cell(self.row, 5), "Measured, not an input: written by tco runs calibrate; the workload "
+                                                "file's comments name the evidence of each number.")
+            self.row += 1
 
     def task_or_human(self, group: str, key: str, value: Any, model: type, n: int | None = None) -> None:
         name = None if key in TEXT_KEYS else (key if n is None else f"{key}_{n}")
