@@ -9,18 +9,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tco.engine.compare import CandidateResult, Comparison, compare, ranked_by
-from tco.errors import TcoError, nearest
-from tco.files.pricebooks import load_catalog, load_selection, named_offers
+from tco.errors import TcoError, gather, nearest
+from tco.files.pricebooks import display, load_catalog, load_selection, named_offers
 from tco.files.workloads import WorkloadFile, load_workload
+from tco.files.yaml_source import read_yaml
 
 if TYPE_CHECKING:
     from tco.engine.simulate import Progress, Simulation
 
 
 def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Path | None = None) -> tuple[Comparison, WorkloadFile]:
-    """Load a workload and the price books in force on `as_of`, and cost every candidate."""
-    source = load_workload(workload_path)
-    selection = load_selection(pricebooks, as_of, named_offers(source.located.data))
+    """Load a workload and the price books in force on `as_of` (of the vendors it names), and cost every candidate;
+    the problems of the workload, of its candidates' offers and of the price books are reported together."""
+    located = read_yaml(workload_path, display(workload_path))
+    selection, problems = None, []
+    try:
+        selection = load_selection(pricebooks, as_of, named_offers(located.data))
+    except TcoError as e:
+        problems = e.problems
+    try:
+        source = load_workload(located, selection)
+    except TcoError as e:
+        problems = e.problems + problems
+    if problems:
+        raise TcoError(problems)
     try:
         return compare(source.workload, selection), source
     except TcoError as e:
@@ -58,7 +70,7 @@ def run_history(workload_path: Path, start: dt.date | None, end: dt.date,
     from tco.engine.history import history
     from tco.report.history import document
 
-    source, catalog = load_workload(workload_path), load_catalog(pricebooks)
+    source, catalog = gather(lambda: load_workload(workload_path), lambda: load_catalog(pricebooks))
     try:
         return document(history(source.workload, catalog, start, end), source)
     except TcoError as e:

@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+LONGEST = 300
+"""Characters of a field or message shown in one error line; a longer one is cut in the middle."""
+
+
+def shorten(text: str, limit: int = LONGEST) -> str:
+    """`text`, cut in the middle to at most about `limit` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}…({len(text) - 2 * half:,} characters)…{text[-half:]}"
+
+
+def describe(value: Any) -> str:
+    """A value found in a file, as its reader would name it: `text 'abc'`, `nothing (null)`, `2026-01-01`."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, str):
+        return f"text {shorten(repr(value), 80)}"
+    if isinstance(value, Decimal):
+        plain = value.is_finite() and (not value or -12 <= value.adjusted() <= 30)
+        return shorten(format(value, "f") if plain else format(value.normalize(), "e"), 80)
+    if isinstance(value, int):
+        return shorten(str(value), 80) if value.bit_length() < 1000 else f"a number of about {value.bit_length() * 0.30103:,.0f} digits"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return shorten(repr(value), 80)
 
 
 @dataclass(frozen=True)
@@ -20,7 +56,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        message = shorten(self.message, 2 * LONGEST)
+        return f"{where}: {shorten(self.field)}: {message}" if self.field else f"{where}: {message}"
 
 
 class TcoError(Exception):
@@ -33,12 +70,34 @@ class TcoError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def lines(self) -> list[str]:
-        return [p.message if not p.file else str(p) for p in self.problems]
+        return [shorten(p.message, 2 * LONGEST) if not p.file else str(p) for p in self.problems]
+
+
+class OutputError(TcoError):
+    """An output could not be written (a full disk, a missing or unwritable directory): exit code 1."""
+
+    exit_code = 1
+
+
+def gather(*steps: Callable[[], Any]) -> list[Any]:
+    """Run every step, even after one fails, and raise the problems of all that failed together."""
+    results, problems = [], []
+    for step in steps:
+        try:
+            results.append(step())
+        except TcoError as e:
+            problems += e.problems
+            results.append(None)
+    if problems:
+        raise TcoError(problems)
+    return results
 
 
 def nearest(name: str, valid: Iterable[str], n: int = 3) -> str:
     """A ' — did you mean …?' hint naming the nearest valid names, or ''."""
     valid = sorted(set(valid))
+    if len(name) > 2 * max((len(v) for v in valid), default=0) + 10:
+        return ""  # far longer than any valid name: nothing is near it, and comparing would take long
     close = difflib.get_close_matches(name, valid, n=n, cutoff=0.5)
     if not close:
         close = [v for v in valid if name.lower() in v.lower() or v.lower() in name.lower()][:n]

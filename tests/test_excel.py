@@ -881,7 +881,7 @@ def test_export_writes_whole_or_not_at_all(tco, tmp_path):
     assert zipfile.is_zipfile(out) and "wrote" in run.err and run.out == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "book.xlsx"]  # no temporary file left
     run = tco("export", *args, "-o", str(tmp_path / "missing" / "book.xlsx"))
-    assert run.code == 2 and "does not exist" in run.err
+    assert run.code == 1 and "does not exist" in run.err  # an output that cannot be written: exit 1
     run = tco("export", *args, "-o", str(tmp_path / "book.csv"))
     assert run.code == 2 and ".xlsx" in run.err
 

@@ -79,7 +79,7 @@ def test_a_yes_no_value_is_not_a_number():
 
 def test_quoted_numbers_are_rejected():
     assert problems(RateCard, "input_mtok: '3'\noutput_mtok: 15\n") == [
-        "t.yaml:1: input_mtok: expected a number, found text '3'"
+        "t.yaml:1: input_mtok: expected a number, found text '3' — remove the quotes to make it a number"
     ]
 
 

@@ -89,7 +89,7 @@ def test_empty_file(validate, tree):
 
 def test_a_list_is_not_a_price_book(validate, tree):
     (tree / BOOK).write_text("- vendor: example\n- version: 2026-01-01\n")
-    assert f"{BOOK}:1: expected a YAML mapping, found list" in validate().err
+    assert f"{BOOK}:1: expected a YAML mapping, found a list" in validate().err
 
 
 def test_impossible_date(validate, tree):
@@ -103,15 +103,13 @@ def test_alias_bomb_is_refused(validate, tree):
     (tree / BOOK).write_text("\n".join(lines) + "\n")
     err = validate().err
     assert f"{BOOK}:" in err
-    assert "the document expands to more than 100,000 values (aliases nested too deep?)" in err
+    assert "the document expands through aliases to more than 100,000 values; the limit is 100,000" in err
 
 
 def test_oversized_file_is_refused(validate, tree):
     with (tree / BOOK).open("a") as f:
         f.write("# " + "x" * (1 << 20) + "\n")
-    err = validate().err
-    assert f"{BOOK}: file is 1,049," in err
-    assert "bytes; the limit is 1,048,576" in err
+    assert f"{BOOK}: is larger than the limit of 1,048,576 bytes" in validate().err
 
 
 def test_per_token_price_in_a_per_million_field_is_implausible(validate, tree):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from typing import Annotated
@@ -20,7 +21,8 @@ from tco.cli import history as history_cmd
 from tco.cli import pricebook, runs
 from tco.cli import sensitivity as sensitivity_cmd
 from tco.cli.console import err
-from tco.errors import TcoError
+from tco.errors import OutputError, TcoError
+from tco.files.output import printable, write_stdout
 
 app = typer.Typer(
     name="tco",
@@ -56,13 +58,26 @@ def main(argv: list[str] | None = None) -> int:
     """Run tco with `argv` (default: the command line) and return its exit code."""
     try:
         app(args=argv, prog_name="tco")
+        if sys.stdout is not None:
+            write_stdout("")  # flush: a full disk must fail here, with a message, not at exit
     except TcoError as e:
         for line in e.lines():
-            err.print("error: " + line, markup=False, soft_wrap=True)
+            err.print("error: " + printable(line, newlines=False), markup=False, soft_wrap=True)
+        if isinstance(e, OutputError):
+            _discard_stdout()
         return e.exit_code
     except SystemExit as e:  # typer's own exit: usage errors (2), --help and --version (0)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except BrokenPipeError:
-        sys.stderr.close()
+        _discard_stdout()
         return 0
     return 0
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the output it still buffers cannot fail again when Python exits."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        pass  # no real stdout (closed, or captured by a test)

@@ -14,6 +14,8 @@ from tco.errors import TcoError
 
 
 def _number(option: str, text: str | None) -> Decimal | None:
+    from tco.models.base import LARGEST
+
     if text is None:
         return None
     try:
@@ -22,6 +24,8 @@ def _number(option: str, text: str | None) -> Decimal | None:
         value = Decimal("NaN")
     if not value.is_finite():
         raise TcoError(f"{option}: expected a number, found {text!r}")
+    if abs(value) > LARGEST:
+        raise TcoError(f"{option}: {text} is too large; tco takes numbers up to 1e15")
     return value
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from rich.console import Console
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+from tco.files.output import STDOUT, printable, write_stdout
+
+out = Console(file=STDOUT, highlight=False, soft_wrap=False, emoji=False)  # ":100:" in text stays text
+err = Console(stderr=True, highlight=False, emoji=False)
 UNLIMITED = 100_000
 
 
@@ -26,16 +27,16 @@ def layout_width() -> int | None:
 
 def print_rich(renderable: Any) -> None:
     """Print tables and text for people at `layout_width()`. A table wider than that is printed whole, never cut."""
-    console = Console(highlight=False, soft_wrap=False, width=layout_width() or UNLIMITED)
+    console = Console(file=STDOUT, highlight=False, soft_wrap=False, emoji=False, width=layout_width() or UNLIMITED)
     console.print(renderable, crop=False)
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def print_text(text: str) -> None:
-    sys.stdout.write(text)
+    write_stdout(text)
 
 
 def show(doc: dict[str, Any], format: str, table: Callable[[dict], Any], markdown: Callable[[dict], str],
@@ -48,7 +49,7 @@ def show(doc: dict[str, Any], format: str, table: Callable[[dict], Any], markdow
     elif format == "csv":
         print_text(csv(doc))
     else:
-        print_rich(table(doc))
+        print_rich(table(printable(doc)))
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from tco.cli.options import (
     WideOption,
     as_of_date,
 )
+from tco.files.output import printable
 
 app = typer.Typer(help="Check, list, show, diff and import price books.", no_args_is_help=True)
 
@@ -122,7 +123,7 @@ def list_(
     wide: WideOption = False,
 ) -> None:
     """List the offers on sale on a date (default today): offer, scheme, versions, retrieval date, status (names with --wide)."""
-    listing = _listing(pricebooks, as_of_date(as_of), everything)
+    listing = printable(_listing(pricebooks, as_of_date(as_of), everything))
     if format is Format.json:
         print_json(listing)
         return

@@ -17,7 +17,8 @@ from tco.cli.options import (
     as_of_date,
     format_option,
 )
-from tco.errors import TcoError, nearest
+from tco.errors import TcoError, gather, nearest
+from tco.files.output import printable
 
 IMPORT_SOURCES = ("genai-prices",)
 
@@ -67,7 +68,7 @@ def diff(
     from tco.files.workloads import load_workload
     from tco.report import diff_report
 
-    workloads = [load_workload(p) for p in (workload or example_workloads())]
+    workloads = gather(*(lambda p=p: load_workload(p) for p in (workload or example_workloads())))
     with open_tree(base) as before, open_tree(head) as after:
         violations = immutability(before.files(), after.files())
         base_catalog, head_catalog = before.catalog(), after.catalog()
@@ -80,7 +81,7 @@ def diff(
     elif format is Format.markdown:
         print_text(diff_report.markdown(doc))
     else:
-        print_rich(diff_report.table(doc))
+        print_rich(diff_report.table(printable(doc)))
     if violations:
         raise refuse(violations, result.base)
 

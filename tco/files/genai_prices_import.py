@@ -573,8 +573,7 @@ def write_drafts(result: ImportResult, output: Path, newest: Mapping[str, dt.dat
         based = result.based_on[vendor]
         header = (f"# Drafted by `tco pricebook import genai-prices` from {result.source} (prices as of {result.as_of}),\n"
                   f"# based on {vendor}/{based.version}.yaml. Check every changed rate against the vendor's page.\n")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, render_yaml(result.drafts[vendor], header).encode())
+        write_atomic(path, render_yaml(result.drafts[vendor], header).encode(), parents=True)
         written.append(path)
     result.written = written
     return written

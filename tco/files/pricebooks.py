@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,8 @@ def load_catalog(root: Path | None = None) -> Catalog:
     """Read and check every file of a price-book tree; raise every problem found, in all files, at once."""
     root = root or bundled_dir()
     if not root.is_dir():
-        raise TcoError([Problem(display(root), None, "", "no such price-book directory")])
+        found = "is a file; expected a price-book directory" if root.exists() else "no such price-book directory"
+        raise TcoError([Problem(display(root), None, "", found)])
     problems: list[Problem] = []
     located: dict[str, Located] = {}
     tokenizers = None
@@ -49,8 +49,10 @@ def load_catalog(root: Path | None = None) -> Catalog:
     except TcoError as e:
         problems += e.problems
     books: dict[str, list[BookFile]] = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        for path in sorted(folder.iterdir()):
+    broken: set[str] = set()  # vendors with a file that could not be read or is invalid
+    for folder in sorted(p for p in _entries(root, problems) if p.is_dir() and not p.name.startswith((".", "_"))):
+        versions: dict[dt.date, str] = {}
+        for path in sorted(_entries(folder, problems)):
             name = display(path)
             if path.suffix not in (".yaml", ".yml"):
                 continue
@@ -59,27 +61,42 @@ def load_catalog(root: Path | None = None) -> Catalog:
             except ValueError:
                 problems.append(Problem(name, None, "", "a price-book file is named by its effective date, YYYY-MM-DD.yaml"))
                 continue
+            if version in versions:
+                problems.append(Problem(name, None, "", f"version {version} has two files, {versions[version]} and this one; "
+                                                        "keep one"))
+                broken.add(folder.name)
+                continue
+            versions[version] = name
             try:
                 doc = read_yaml(path, name)
                 book = validate(PriceBook, doc)
             except TcoError as e:
                 problems += e.problems
+                broken.add(folder.name)
                 continue
             if book.vendor != folder.name:
                 problems.append(doc.problem(("vendor",), f"is {book.vendor!r} but the file is in folder {folder.name!r}"))
             if book.version != version:
                 problems.append(doc.problem(("version",), f"is {book.version} but the file is named {path.name}"))
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            books.setdefault(folder.name, []).append(BookFile(book, name, sha))
+            books.setdefault(folder.name, []).append(BookFile(book, name, doc.sha256))
             located[name] = doc
     for versions in books.values():
         versions.sort(key=lambda b: b.version)
     if tokenizers is not None:
         catalog = Catalog(books, tokenizers, display(root))
-        problems += _cross_references(catalog, located)
+        problems += _cross_references(catalog, located, broken)
     if problems:
         raise TcoError(problems)
     return catalog
+
+
+def _entries(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The entries of a folder of the tree, or none (and a problem) if it cannot be read."""
+    try:
+        return list(folder.iterdir())
+    except OSError as e:
+        problems.append(Problem(display(folder), None, "", f"cannot be read: {e.strerror or e}"))
+        return []
 
 
 def named_offers(data: Any) -> set[str]:
@@ -128,6 +145,8 @@ def _read_vendors(root: Path, as_of: dt.date, vendors: set[str]) -> tuple[Catalo
         if vendor in books:
             continue
         dates = sorted(dt.date.fromisoformat(p.stem) for p in (root / vendor).iterdir() if p.suffix in (".yaml", ".yml"))
+        if len(dates) != len(set(dates)):
+            raise LookupError(vendor)  # two files for one version: the whole tree says so
         version = max(d for d in dates if d <= as_of)
         path = root / vendor / f"{version}.yaml"
         name = display(path)
@@ -135,7 +154,7 @@ def _read_vendors(root: Path, as_of: dt.date, vendors: set[str]) -> tuple[Catalo
         book = validate(PriceBook, doc)
         if (book.vendor, book.version) != (vendor, version):
             raise ValueError(name)
-        books[vendor] = [BookFile(book, name, hashlib.sha256(path.read_bytes()).hexdigest())]
+        books[vendor] = [BookFile(book, name, doc.sha256)]
         located[name] = doc
         for offer in book.offers.values():
             refs = [getattr(offer, "spillover_offer", None), getattr(offer, "replacement", None),
@@ -144,8 +163,11 @@ def _read_vendors(root: Path, as_of: dt.date, vendors: set[str]) -> tuple[Catalo
     return Catalog(books, tokenizers, display(root)), located
 
 
-def _cross_references(catalog: Catalog, located: dict[str, Located]) -> list[Problem]:
-    """Names that must exist elsewhere in the tree: tokenizers, spill-over offers, multiplier keys, replacements."""
+def _cross_references(catalog: Catalog, located: dict[str, Located], broken: Collection[str] = ()) -> list[Problem]:
+    """Names that must exist elsewhere in the tree: tokenizers, spill-over offers, multiplier keys, replacements.
+
+    References to a vendor in `broken` (one of its files is unreadable or invalid) are not checked: that file's
+    own problems say what is wrong, and the offer referred to may well be in it."""
     problems: list[Problem] = []
     ids = catalog.all_offer_ids()
     per_token = {
@@ -158,22 +180,27 @@ def _cross_references(catalog: Catalog, located: dict[str, Located]) -> list[Pro
             doc = located[bf.file]
             for key, offer in bf.book.offers.items():
                 at = ("offers", key)
-                if offer.replacement is not None and (offer.replacement not in ids or offer.replacement == f"{bf.vendor}/{key}"):
+                if offer.replacement is not None and (offer.replacement not in ids and _vendor(offer.replacement) not in broken
+                                                      or offer.replacement == f"{bf.vendor}/{key}"):
                     why = "is this offer itself" if offer.replacement in ids else "is not a known offer id (vendor/offer)"
                     problems.append(doc.problem(at + ("replacement",), f"{offer.replacement!r} {why}"
                                                 f"{nearest(offer.replacement, ids - {f'{bf.vendor}/{key}'})}"))
                 if isinstance(offer, (PerTokenOffer, ProvisionedOffer)) and offer.tokenizer not in tokenizer_names:
                     problems.append(doc.problem(at + ("tokenizer",), f"unknown tokenizer {offer.tokenizer!r}"
                                                 f"{nearest(offer.tokenizer, tokenizer_names)}"))
-                if isinstance(offer, ProvisionedOffer) and offer.spillover_offer not in per_token:
+                if isinstance(offer, ProvisionedOffer) and offer.spillover_offer not in per_token and _vendor(offer.spillover_offer) not in broken:
                     why = "is not a per_token offer" if offer.spillover_offer in ids else "is not a known offer"
                     problems.append(doc.problem(at + ("spillover_offer",), f"{offer.spillover_offer!r} {why}"
                                                 f"{nearest(offer.spillover_offer, per_token)}"))
                 if isinstance(offer, SeatOffer):
                     for model in offer.model_multipliers:
-                        if model not in per_token:
+                        if model not in per_token and _vendor(model) not in broken:
                             problems.append(doc.problem(at + ("model_multipliers", model),
                                                         f"{model!r} is not a per_token offer id{nearest(model, per_token)}"))
                     if offer.model_multipliers and (offer.allowance is None or offer.allowance.unit != "request"):
                         problems.append(doc.problem(at + ("model_multipliers",), "model multipliers apply only to an allowance in unit request"))
     return problems
+
+
+def _vendor(offer_id: str) -> str:
+    return offer_id.partition("/")[0]

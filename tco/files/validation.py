@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from decimal import Decimal
@@ -9,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, RootModel, Tag, ValidationError
 
-from tco.errors import Problem, TcoError, nearest
+from tco.errors import Problem, TcoError, describe, nearest, shorten
 from tco.files.yaml_source import Located
 
 M = TypeVar("M", bound=BaseModel)
@@ -20,8 +21,8 @@ def validate(model: type[M], located: Located) -> M:
     try:
         result = model.model_validate(located.data)
     except ValidationError as e:
-        seen = {(p.line, p.field) for p in located.problems}
-        found = [p for p in problems(model, located, e) if (p.line, p.field) not in seen]
+        seen = {p.field for p in located.problems}  # a problem found in reading explains the model's at its place
+        found = [p for p in problems(model, located, e) if p.field not in seen]
         raise TcoError(sorted(located.problems + found, key=lambda p: p.line or 0)) from None
     if located.problems:
         raise TcoError(located.problems)
@@ -35,13 +36,39 @@ def problems(model: type[BaseModel], located: Located, error: ValidationError) -
         path = _data_path(model, loc)
         if item["type"] == "union_tag_invalid":
             path += ("scheme",)
-        out.append(located.problem(path, _message(model, loc, item)))
+        out.append(located.problem(path, _message(model, loc, item) + _hint(item, path in located.quoted)))
     return out
+
+
+_NUMBER_TEXT = re.compile(r"[-+]?([0-9][0-9_,]*)?(\.[0-9_]*)?([eE][-+]?[0-9]+)?%?")
+
+
+def _hint(item: dict[str, Any], quoted: bool) -> str:
+    """How to write what the user meant: a number YAML reads as text, a percentage where a share is expected."""
+    value, ctx = item.get("input"), item.get("ctx") or {}
+    if isinstance(value, str) and any(c.isdigit() for c in value) and _NUMBER_TEXT.fullmatch(value.strip()):
+        text = value.strip()
+        if quoted:
+            return " — remove the quotes to make it a number"
+        if text.endswith("%"):
+            return f" — write a share as a fraction: {Decimal(text[:-1].replace(',', '')) / 100}"
+        if "," in text:
+            return f" — write it without thousands separators: {text.replace(',', '')}"
+        if "e" in text.lower():
+            mantissa, exponent = text.lower().replace("_", "").split("e")
+            mantissa += "" if "." in mantissa else ".0"
+            exponent = exponent if exponent.startswith(("+", "-")) else "+" + exponent
+            number = Decimal(text.replace("_", ""))
+            plain = f"{number:f} or " if abs(number.adjusted()) <= 15 else ""
+            return f" — YAML reads {shorten(text, 40)} as text: write {plain}{shorten(mantissa, 40)}e{exponent} (with a dot, and a sign on the exponent)"
+    if item["type"] == "less_than_equal" and str(ctx.get("le")) == "1" and isinstance(value, (int, Decimal)) and 1 < value <= 100:
+        return f" — a share or rate is written from 0 to 1: write {value / 100} for {value}%"
+    return ""
 
 
 def _message(model: type[BaseModel], loc: tuple, item: dict[str, Any]) -> str:
     kind, value = item["type"], item.get("input")
-    found = _describe(value)
+    found = describe(value)
     if kind == "extra_forbidden":
         valid = _field_names(_type_at(model, loc[:-1]))
         return f"unknown field; expected one of {', '.join(valid)}{nearest(str(loc[-1]), valid)}"
@@ -79,22 +106,6 @@ def _message(model: type[BaseModel], loc: tuple, item: dict[str, Any]) -> str:
         return item["msg"].removeprefix("Value error, ")
     msg = item["msg"].replace("Input should be", "expected").replace("Value should have", "expected")
     return f"{msg}, found {found}"
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a yes/no value)"
-    if isinstance(value, str):
-        return f"text {value!r}"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return repr(value)
 
 
 def _unwrap(tp: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from tco.errors import Problem, TcoError
 from tco.files.pricebooks import display
 from tco.files.validation import validate
 from tco.files.yaml_source import Located, read_yaml
+from tco.models.catalog import Selection
 from tco.models.workload import Workload
 
 
@@ -32,7 +32,20 @@ class WorkloadFile:
         return TcoError(placed)
 
 
-def load_workload(path: Path) -> WorkloadFile:
-    located = read_yaml(path, display(path))
-    workload = validate(Workload, located)
-    return WorkloadFile(workload, located, hashlib.sha256(path.read_bytes()).hexdigest())
+def load_workload(path: Path | Located, selection: Selection | None = None) -> WorkloadFile:
+    """Read (or take as read) and check a workload file. If it is invalid and `selection` is given, the problems
+    raised include the candidates' unknown offers too, so that one run reports them all."""
+    located = path if isinstance(path, Located) else read_yaml(path, display(path))
+    try:
+        workload = validate(Workload, located)
+    except TcoError as e:
+        raise TcoError(e.problems + (unknown_offers(located, selection) if selection else [])) from None
+    return WorkloadFile(workload, located, located.sha256)
+
+
+def unknown_offers(located: Located, selection: Selection) -> list[Problem]:
+    """The offers named by the candidates of a workload, valid or not, that `selection` does not sell."""
+    candidates = located.data.get("candidates")
+    return [located.problem(("candidates", i, "offer"), selection.explain_missing(c["offer"]))
+            for i, c in enumerate(candidates if isinstance(candidates, list) else [])
+            if isinstance(c, dict) and isinstance(c.get("offer"), str) and selection.find(c["offer"]) is None]

@@ -1,13 +1,19 @@
 """Safe YAML reading that keeps line numbers, reads numbers as exact values and refuses what YAML lets slip.
 
-Floats become `Decimal` straight from their text (never through a float); duplicate keys, aliases that
-expand without bound, oversized files and empty documents are errors naming the file and line.
+Only regular files are read, and at most `MAX_FILE_BYTES` of them. Floats become `Decimal` straight from their
+text (never through a float); duplicate keys, aliases that expand without bound or refer to themselves, nesting
+deeper than `MAX_DEPTH`, text that is not UTF-8, oversized files and empty documents are errors naming the file
+and line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,10 +21,12 @@ from typing import Any
 
 import yaml
 
-from tco.errors import Problem, TcoError, dotted
+from tco.errors import Problem, TcoError, describe, dotted, shorten
 
 MAX_FILE_BYTES = 1 << 20
 MAX_VALUES = 100_000
+MAX_DEPTH = 50
+"""Mappings and lists nested deeper than this are refused (a workload needs fewer than ten)."""
 
 Path_ = tuple[str | int, ...]
 
@@ -37,6 +45,10 @@ class Located:
     """Problems found while reading (duplicate keys, bad dates); reported with the model's own."""
     aliases: dict[Path_, Path_] = field(default_factory=dict)
     """Where a YAML alias repeats a mapping or list: its path → the path of the anchored original."""
+    quoted: set[Path_] = field(default_factory=set)
+    """The paths of quoted scalars: text the writer meant as text."""
+    sha256: str = ""
+    """Of the bytes read."""
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the deepest value along `path` that the file has (union tags and the like are skipped)."""
@@ -53,39 +65,115 @@ class Located:
 def read_yaml(path: Path, display: str | None = None) -> Located:
     """Read one YAML file into plain data with line numbers, or raise `TcoError`."""
     name = display or str(path)
+    data = read_bytes(path, name)
+    located = parse_yaml(decode(data, name), name)
+    located.sha256 = hashlib.sha256(data).hexdigest()
+    return located
+
+
+def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most `limit` of them, or a `TcoError` saying why not.
+
+    The file is opened without blocking (a FIFO would wait for a writer) and checked to be a regular file before
+    anything is read; the limit is checked on the bytes read, not on the size the file claims.
+    """
+    def refuse(message: str) -> TcoError:
+        return TcoError([Problem(name, None, "", message)])
+
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TcoError([Problem(name, None, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")])
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TcoError([Problem(name, None, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise TcoError([Problem(name, None, "", "is a directory, expected a YAML file")]) from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    except OSError as e:
+        raise refuse(_os_reason(e)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise refuse("is a directory, expected a YAML file")
+        if not stat.S_ISREG(mode):
+            raise refuse("is not a regular file (a device, pipe or socket); expected a YAML file")
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as e:
+        raise refuse(_os_reason(e)) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise refuse(f"is larger than the limit of {limit:,} bytes")
+    return data
+
+
+def _os_reason(e: OSError) -> str:
+    """Why a file could not be read, in words."""
+    reasons = {errno.ENOENT: "no such file", errno.EACCES: "cannot be read: permission denied",
+               errno.ELOOP: "is a symbolic link that leads round in a loop", errno.EISDIR: "is a directory, expected a YAML file",
+               errno.ENOTDIR: "no such file (a part of the path is not a directory)"}
+    return reasons.get(e.errno, f"cannot be read: {e.strerror or e}")
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark is dropped), or an error naming the line and the encoding it looks like."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TcoError([Problem(name, 1, "", "is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")])
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise TcoError([Problem(name, None, "", f"is not UTF-8 text ({e.reason})")]) from None
-    return parse_yaml(text, name)
+        line = data.count(b"\n", 0, e.start) + 1
+        raise TcoError([Problem(name, line, "", f"is not UTF-8 text: byte 0x{data[e.start]:02x} on this line is not UTF-8 "
+                                                "(Latin-1 or Windows-1252?); save the file as UTF-8")]) from None
+
+
+class _TooDeep(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing nesting deeper than `MAX_DEPTH` before its recursion can run out of stack."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(None, None, f"mappings and lists are nested more than {MAX_DEPTH} deep; the limit is {MAX_DEPTH}",
+                               self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _compose(text: str) -> list[yaml.Node]:
     """YAML nodes with their marks, by libyaml where installed (several times faster); on a syntax error the pure
     loader parses again, so the message is the same with or without libyaml."""
     try:
-        return list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    except yaml.YAMLError:
-        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        return list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", _Loader)))
+    except yaml.YAMLError:  # libyaml refuses nesting past 1,000 itself; the pure loader stops at MAX_DEPTH
+        return list(yaml.compose_all(text, Loader=_Loader))
 
 
 def parse_yaml(text: str, name: str) -> Located:
     """Parse YAML text; see `read_yaml`."""
+    def syntax(line: int | None, message: Any) -> TcoError:
+        return TcoError([Problem(name, line, "", f"YAML syntax error: {message}")])
+
     try:
         nodes = _compose(text)
+    except _TooDeep as e:
+        raise TcoError([Problem(name, e.problem_mark.line + 1, "", str(e.problem))]) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        raise TcoError([Problem(name, line, "", f"YAML syntax error: {e.problem or e}")]) from None
+        raise syntax(mark.line + 1 if mark else None, e.problem or e) from None
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + 1
+        utf16 = " (a NUL: is the file UTF-16? save it as UTF-8)" if e.character == 0 else ""
+        raise syntax(line, f"the character {chr(e.character)!r}{utf16} is not allowed in YAML text"
+                     if isinstance(e.character, int) else e.reason) from None
     except yaml.YAMLError as e:
-        raise TcoError([Problem(name, None, "", f"YAML syntax error: {e}")]) from None
+        raise syntax(None, e) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise TcoError([Problem(name, 1, "", "the file is empty; expected a YAML mapping")])
@@ -95,8 +183,8 @@ def parse_yaml(text: str, name: str) -> Located:
     builder = _Builder(located)
     located.data = builder.build(nodes[0], ())
     if not isinstance(located.data, dict):
-        kind = type(located.data).__name__
-        raise TcoError([Problem(name, nodes[0].start_mark.line + 1, "", f"expected a YAML mapping, found {kind}")])
+        found = describe(located.data)
+        raise TcoError([Problem(name, nodes[0].start_mark.line + 1, "", f"expected a YAML mapping, found {found}")])
     return located
 
 
@@ -106,23 +194,36 @@ class _Builder:
         self.problems = located.problems
         self.count = 0
         self.first: dict[int, Path_] = {}  # composed node → the first path it appeared at
+        self.open: set[int] = set()  # the nodes being built, from the root down to this one
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
+            through = " through aliases" if self.located.aliases else ""
             raise TcoError([Problem(self.located.file, node.start_mark.line + 1, dotted(path),
-                                    f"the document expands to more than {MAX_VALUES:,} values "
-                                    "(aliases nested too deep?)")])
+                                    f"the document expands{through} to more than {MAX_VALUES:,} values; "
+                                    f"the limit is {MAX_VALUES:,}")])
         self.located.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            first = self.first.setdefault(id(node), path)
-            if first != path:
-                self.located.aliases[path] = first
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if node.style:
+                self.located.quoted.add(path)
+            return self._scalar(node, path)
+        if id(node) in self.open:
+            self._problem(node, path, "an alias refers to the mapping or list that contains it (a loop)")
+            return None
+        first = self.first.setdefault(id(node), path)
+        if first != path:
+            self.located.aliases[path] = first
+        if len(path) > MAX_DEPTH:
+            self._problem(node, path, f"mappings and lists are nested more than {MAX_DEPTH} deep; the limit is {MAX_DEPTH}")
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        finally:
+            self.open.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -156,7 +257,7 @@ class _Builder:
             return None
         if tag == "tag:yaml.org,2002:bool":
             return text.lower() in ("true", "yes", "on")
-        if tag == "tag:yaml.org,2002:int" and _INT.match(text):
+        if tag == "tag:yaml.org,2002:int" and _INT.match(text) and len(text) < 100:
             return int(text.replace("_", ""))
         if tag in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:int"):
             if _FLOAT.match(text):
@@ -164,13 +265,13 @@ class _Builder:
                     return Decimal(text.replace("_", ""))
                 except InvalidOperation:
                     pass
-            self._problem(node, path, f"{text!r} is not a finite number")
+            self._problem(node, path, f"{shorten(text, 80)!r} is not a finite number")
             return text
         if tag == "tag:yaml.org,2002:timestamp":
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                self._problem(node, path, f"{text!r} is not a valid date; expected YYYY-MM-DD")
+                self._problem(node, path, f"{shorten(text, 80)!r} is not a valid date; expected YYYY-MM-DD")
                 return text
         return text
 

@@ -22,7 +22,7 @@ from typing import Annotated, Any, ClassVar
 import annotated_types
 from pydantic import ConfigDict, Discriminator, Field, RootModel, Tag, create_model, model_validator
 
-from tco.models.base import Count, Positive, PositiveCount, Strict
+from tco.models.base import Count, Positive, PositiveCount, Strict, at_most
 
 LOW_Q, HIGH_Q = Decimal("0.05"), Decimal("0.95")
 """The percentiles a range's `low` and `high` stand at, where it does not state them."""
@@ -178,7 +178,7 @@ class Pilot(Strict, Range):
 
     successes: Count
     """Tasks (or calls) that succeeded in the pilot."""
-    trials: PositiveCount
+    trials: Annotated[PositiveCount, at_most(10**9, "trials in a pilot")]
     """Tasks (or calls) tried in the pilot."""
 
     @model_validator(mode="after")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, create_model
 
-from tco.models.base import Date, Money, Number, Positive, PositiveCount, Probability, Share, Strict
+from tco.models.base import Date, Money, Number, Positive, PositiveCount, Probability, Share, Strict, at_most
 from tco.models.tokenizer import REFERENCE, ContentType
 from tco.models.uncertain import GENERATED, uncertain
 
@@ -17,11 +17,21 @@ MONTHS_PER_PERIOD = {"month": Decimal(1), "year": Decimal(12)}
 RetryRate = Annotated[Number, Field(ge=0, lt=1)]
 """A share below 1: at 1 every call would be repeated for ever."""
 PeakFactor = Annotated[Number, Field(ge=1)]
+Tasks = Annotated[Positive, at_most(10**12, "tasks per period")]
+Tokens = Annotated[Money, at_most(10**9, "tokens per call")]
+PerAttempt = Annotated[Money, at_most(10**6, "per attempt")]
+Calls = Annotated[Positive, at_most(10**6, "calls per attempt")]
+Attempts = Annotated[PositiveCount, at_most(100, "attempts per task")]
 
 # Every number in a workload may be a range (tco.models.uncertain); the engine sees one value at a time.
 MoneyOrRange = uncertain("Money", Money)
 PositiveOrRange = uncertain("Positive", Positive)
 CountOrRange = uncertain("Count", PositiveCount)
+TasksOrRange = uncertain("Tasks", Tasks)
+TokensOrRange = uncertain("Tokens", Tokens)
+PerAttemptOrRange = uncertain("PerAttempt", PerAttempt)
+CallsOrRange = uncertain("Calls", Calls)
+AttemptsOrRange = uncertain("Attempts", Attempts)
 PeakFactorOrRange = uncertain("PeakFactor", PeakFactor)
 ShareOrRange = uncertain("Share", Share, proportion=True)
 ProbabilityOrRange = uncertain("Probability", Probability, proportion=True)
@@ -31,23 +41,23 @@ RetryRateOrRange = uncertain("RetryRate", RetryRate, proportion=True)
 class Task(Strict):
     """What one attempt at one task consumes."""
 
-    calls: PositiveOrRange
+    calls: CallsOrRange
     """Model calls per attempt (agent fan-out)."""
-    input_tokens: MoneyOrRange
+    input_tokens: TokensOrRange
     """Input tokens per call, cached ones included."""
     cached_input_share: ShareOrRange = Decimal(0)
     """Share of input tokens read from the prompt cache."""
-    cache_write_tokens: MoneyOrRange = Decimal(0)
+    cache_write_tokens: TokensOrRange = Decimal(0)
     """Tokens written to the prompt cache per call."""
     cache_write_ttl: Literal["5m", "1h"] = "5m"
     """Lifetime of cache writes, where the vendor prices two."""
-    output_tokens: MoneyOrRange
+    output_tokens: TokensOrRange
     """Visible output tokens per call."""
-    reasoning_tokens: MoneyOrRange = Decimal(0)
+    reasoning_tokens: TokensOrRange = Decimal(0)
     """Hidden reasoning tokens per call."""
     format_retry_rate: RetryRateOrRange = Decimal(0)
     """Share of calls repeated because the output was malformed (below 1)."""
-    max_attempts: CountOrRange = 1
+    max_attempts: AttemptsOrRange = 1
     """Attempts before the task goes to a person."""
     batch_share: ShareOrRange = Decimal(0)
     """Share of calls sent through the batch API at batch rates."""
@@ -56,9 +66,9 @@ class Task(Strict):
     every call at the standard, peak rates, the most a call can cost). With batch_share, at most 1 in all."""
     service_tier: Literal["standard", "flex", "priority"] = "standard"
     """Service tier of the calls not sent by batch."""
-    requests: MoneyOrRange = Decimal(1)
+    requests: PerAttemptOrRange = Decimal(1)
     """Requests per attempt as a seat plan meters them (a chat prompt, an agent session)."""
-    actions: MoneyOrRange = Decimal(0)
+    actions: PerAttemptOrRange = Decimal(0)
     """Agent actions per attempt, for offers billed per action."""
 
 
@@ -150,7 +160,7 @@ class Workload(Strict):
     """The workload's name."""
     period: Literal["month", "year"] = "month"
     """The period `tasks` counts over and costs are reported for."""
-    tasks: PositiveOrRange
+    tasks: TasksOrRange
     """Tasks per period."""
     tokenizer: str = REFERENCE
     """The tokenizer the token counts were measured with."""

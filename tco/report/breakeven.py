@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from rich.console import Group
@@ -13,10 +11,11 @@ from tco.engine.breakeven import Breakeven
 from tco.engine.compare import Comparison
 from tco.errors import dotted
 from tco.files.workloads import WorkloadFile
+from tco.report import csv_report
 from tco.report.document import heading, plain
 from tco.report.grid import Column, Grid
 from tco.report.markdown import escape
-from tco.report.text import cell_text, figure, money
+from tco.report.text import figure, money
 
 
 def document(comparison: Comparison, source: WorkloadFile, found: Breakeven) -> dict[str, Any]:
@@ -96,11 +95,5 @@ COLUMNS = ("input", "value", "a", "a_cost", "b", "b_cost", "cheaper_below", "che
 
 
 def render_csv(doc: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for c in doc["crossings"]:
-        row = {**c, "input": doc["input"], "a": doc["a"], "b": doc["b"]}
-        writer.writerow(cell_text(str(row[k])) if k in ("input", "a", "b", "cheaper_below", "cheaper_above") else row[k]
-                        for k in COLUMNS)
-    return out.getvalue()
+    rows = [{**c, "input": doc["input"], "a": doc["a"], "b": doc["b"]} for c in doc["crossings"]]
+    return csv_report.table(COLUMNS, rows, ("input", "a", "b", "cheaper_below", "cheaper_above"))

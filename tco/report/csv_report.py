@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from tco.engine.compare import FIGURES
@@ -14,19 +15,31 @@ COLUMNS = ("rank", "candidate", "offer", "scheme", "success_rate", "per_task_cos
            "fixed_commitment", "variable_spend", "customer_failure_spend", "failure_bearer", "volume_bearer",
            "pricebook_version", "warnings")
 SIMULATED = tuple(f"{m}_{p}" for m in FIGURES for p in ("p5", "p50", "p95")) + ("probability_cheapest", "p95_over_p50")
-TEXT = {"candidate", "offer", "warnings"}
+TEXT = {"candidate", "offer", "scheme", "failure_bearer", "volume_bearer", "pricebook_version", "warnings"}
+
+
+def table(columns: Sequence[str], rows: Iterable[dict[str, Any]], text: Collection[str]) -> str:
+    """Rows as CSV under a header of `columns`: the cells of the `text` columns are text that can never become a
+    formula (`cell_text`), None (or no value) is an empty cell, and a cell holding a CR or LF is quoted, so it stays one cell."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # the csv module quotes a CR only if it ends lines too
+    lines = []
+    for row in [dict(zip(columns, columns, strict=True)), *rows]:
+        writer.writerow("" if row.get(c) is None else cell_text(str(row[c])) if c in text else row[c] for c in columns)
+        lines.append(out.getvalue().removesuffix("\r\n"))
+        out.seek(0)
+        out.truncate()
+    return "".join(line + "\n" for line in lines)
 
 
 def render(doc: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     columns = (*COLUMNS, *SIMULATED) if "simulation" in doc else COLUMNS
-    writer.writerow(columns)
+    rows = []
     for i, r in enumerate(doc["results"], 1):
         row = {**r, **r["risk"], "rank": i, "pricebook_version": f"{r['pricebook']['vendor']} {r['pricebook']['version']}",
                "warnings": "; ".join(r["warnings"])}
         sim = r.get("simulation", {})
         row |= {f"{m}_{p}": v for m, spread in sim.items() if isinstance(spread, dict) for p, v in spread.items()}
         row |= {"probability_cheapest": sim.get("probability_cheapest")}
-        writer.writerow(cell_text(str(row[c])) if c in TEXT else ("" if row[c] is None else row[c]) for c in columns)
-    return out.getvalue()
+        rows.append(row)
+    return table(columns, rows, TEXT)

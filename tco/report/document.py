@@ -10,6 +10,7 @@ from tco import __version__
 from tco.engine.compare import FIGURES, CandidateResult, Comparison, verdict
 from tco.engine.inputs import Input
 from tco.files.workloads import WorkloadFile
+from tco.report.text import WIDE
 
 if TYPE_CHECKING:
     from tco.engine.simulate import CandidateSpread, Simulation
@@ -19,8 +20,8 @@ PLACES = Decimal("1e-10")
 
 
 def number(value: Decimal) -> str:
-    """A decimal as an exact string, rounded to 10 places, without trailing zeros."""
-    text = format(value.quantize(PLACES).normalize(), "f")
+    """A decimal as an exact string, rounded to 10 places, without trailing zeros, however large it is."""
+    text = format(value.quantize(PLACES, context=WIDE).normalize(context=WIDE), "f")
     return "0" if text in ("-0", "") else text
 
 

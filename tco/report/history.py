@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
 from tco import __version__
 from tco.engine.history import Entry, History
 from tco.files.workloads import WorkloadFile
+from tco.report import csv_report
 from tco.report.document import SCHEMA_VERSION, plain
 from tco.report.line_chart import line_chart
 from tco.report.markdown import escape
-from tco.report.text import cell_text, money
+from tco.report.text import money
 
 FIGURES = ("per_task_cost", "success_adjusted_cost", "cost_per_completed_task", "period_cost")
 CHARTS = (("cost_per_completed_task", "Cost per completed task"), ("success_adjusted_cost", "Cost per task done by AI"))
@@ -133,13 +132,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
 
 
 def render_csv(doc: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("date", "candidate", "offer", "status", *FIGURES, "change", "change_share", "pricebooks", "reason"))
-    for p in doc["points"]:
-        for r in p["results"]:
-            books = " ".join(f"{b['vendor']}/{b['version']}" for b in r.get("pricebooks", []))
-            writer.writerow((p["date"], cell_text(r["candidate"]), cell_text(r["offer"]), r["status"],
-                             *(r.get(k, "") for k in FIGURES), r["change"] or "", r["change_share"] or "", books,
-                             r.get("reason", "")))
-    return out.getvalue()
+    columns = ("date", "candidate", "offer", "status", *FIGURES, "change", "change_share", "pricebooks", "reason")
+    rows = [{**r, "date": p["date"], "pricebooks": " ".join(f"{b['vendor']}/{b['version']}" for b in r.get("pricebooks", []))}
+            for p in doc["points"] for r in p["results"]]
+    return csv_report.table(columns, rows, ("candidate", "offer"))

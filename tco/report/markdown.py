@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tco.files.output import printable
 from tco.report.text import money, ranges_note, share, simulated, simulation_note
 
 COLUMNS = ("#", "Candidate", "Scheme", "Per task", "Per task done (AI)", "Per completed task", "Period cost",
@@ -13,7 +14,8 @@ TEXT = ("Candidate", "Scheme", "Failure paid by", "Volume risk")
 
 
 def escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for one line of Markdown (a table cell): pipes escaped, line breaks made spaces, controls escaped."""
+    return printable(text.replace("|", "\\|").replace("\r\n", " ").replace("\r", " ").replace("\n", " "))
 
 
 def render(doc: dict[str, Any]) -> str:

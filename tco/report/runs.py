@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from tco.engine.runs import Calibration, Entry
+from tco.report import csv_report
 from tco.report.markdown import escape
 from tco.report.text import cell_text, money, share
 
@@ -184,14 +183,9 @@ def flat(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def csv_rows(items: list[dict[str, Any]]) -> str:
     """One row per item, every field (money unrounded); text cells can never become formulas."""
-    rows = [flat(i) for i in items]
+    rows = [{k: cell_text(v) if isinstance(v, str) else v for k, v in flat(i).items()} for i in items]
     columns = list(dict.fromkeys(k for r in rows for k in r))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for r in rows:
-        writer.writerow("" if r.get(c) is None else cell_text(r[c]) if isinstance(r.get(c), str) else r[c] for c in columns)
-    return out.getvalue()
+    return csv_report.table(columns, rows, ())
 
 
 # -- the calibrated workload ------------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -14,12 +12,12 @@ from rich.text import Text
 from tco.engine.compare import Comparison
 from tco.engine.sensitivity import Tornado
 from tco.files.workloads import WorkloadFile
-from tco.report import charts
+from tco.report import charts, csv_report
 from tco.report.charts import TornadoBar
 from tco.report.document import heading, plain, range_input
 from tco.report.grid import Column, Grid
 from tco.report.markdown import escape
-from tco.report.text import cell_text, figure, money
+from tco.report.text import figure, money
 
 
 def document(comparison: Comparison, source: WorkloadFile, t: Tornado) -> dict[str, Any]:
@@ -100,10 +98,4 @@ COLUMNS = ("input", "candidate", "distribution", "likely", "low", "high", "cost_
 
 
 def render_csv(doc: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for bar in doc["bars"]:
-        writer.writerow(cell_text(str(bar[c])) if c in ("input", "candidate", "distribution") and bar[c] is not None
-                        else ("" if bar[c] is None else bar[c]) for c in COLUMNS)
-    return out.getvalue()
+    return csv_report.table(COLUMNS, doc["bars"], ("input", "candidate", "distribution"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""For rounding a figure of any size to a number of places: the result needs as many digits as the figure has."""
 
 
 def money(text: str | None) -> str:
@@ -16,7 +18,7 @@ def money(text: str | None) -> str:
     if value and abs(value) < 1:
         rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - 3), ROUND_HALF_UP).normalize()
         return f"${rounded.quantize(Decimal('0.01')) if rounded.as_tuple().exponent > -2 else rounded:f}"
-    return f"${value.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return f"${value.quantize(Decimal('0.01'), ROUND_HALF_UP, WIDE):,}"
 
 
 def share(text: str | None) -> str:
@@ -36,7 +38,7 @@ def figure(text: str | None) -> str:
     if value and abs(value) < 1000:
         value = value.quantize(Decimal(1).scaleb(min(value.adjusted() - 3, 0)), ROUND_HALF_UP).normalize()
         return f"{value:,f}"
-    return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP).normalize():,f}"
+    return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP, WIDE).normalize(context=WIDE):,f}"
 
 
 def simulated(r: dict[str, Any]) -> dict[str, str]:
