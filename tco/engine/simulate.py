@@ -110,6 +110,7 @@ class Drawer:
         for i in found:
             self.reaching.setdefault(i.candidate, []).append(i.path)
         self.kept: dict[Path, Draws] = {}
+        self.last: tuple[tuple[int, int] | None, dict[Path, Draws]] = (None, {})
         for i in found:
             original = self.origin[i.path]
             if original[0] != "candidates" and original not in self.kept:
@@ -127,8 +128,12 @@ class Drawer:
         return of(self._draw(path, k))
 
     def of_candidate(self, index: int, k: int) -> dict[Path, Draws]:
-        """Chunk `k` of every range that reaches candidate `index`."""
-        return {path: self.chunk(path, k) for path in (*self.reaching.get(None, ()), *self.reaching.get(index, ()))}
+        """Chunk `k` of every range that reaches candidate `index` (the last one asked for is kept: a candidate's
+        percentile draws mostly fall in the chunks just costed)."""
+        if self.last[0] != (index, k):
+            self.last = ((index, k), {path: self.chunk(path, k)
+                                      for path in (*self.reaching.get(None, ()), *self.reaching.get(index, ()))})
+        return self.last[1]
 
     def at(self, index: int, draw: int) -> dict[Path, Any]:
         """Draw number `draw` of every range that reaches candidate `index`, as the exact values the Decimal engine costs."""
