@@ -70,7 +70,8 @@ class TcoError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def lines(self) -> list[str]:
-        return [shorten(p.message, 2 * LONGEST) if not p.file else str(p) for p in self.problems]
+        """One line per problem; a problem that several candidates meet at one place is said once."""
+        return list(dict.fromkeys(shorten(p.message, 2 * LONGEST) if not p.file else str(p) for p in self.problems))
 
 
 class OutputError(TcoError):

@@ -77,3 +77,14 @@ def test_break_even_is_where_cost_per_completed_task_meets_the_human_baseline(s,
         below = at - Decimal("0.000001")
         below_w = w.model_copy(update={"candidates": [w.candidates[0].model_copy(update={"success_rate": below})]})
         assert cost(below_w, "cost_per_completed_task") > r.human_baseline
+
+
+def test_draws_a_hair_above_a_whole_number_round_up_as_the_exact_value_does():
+    """Float noise must not bill one unit more than the Decimal model (break-even's float scan relies on it)."""
+    from decimal import Decimal
+
+    from tco.engine.draws import of
+    from tco.engine.elementwise import ceil
+
+    assert list(ceil(of([0.1 * 3 / 0.1, 3.2, 0.0]))) == [3.0, 4.0, 0.0]
+    assert 0.1 * 3 / 0.1 > 3 and ceil(Decimal("0.3") / Decimal("0.1")) == 3

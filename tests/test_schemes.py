@@ -318,10 +318,14 @@ def test_batch_and_off_peak_shares_above_one_are_an_error(tco, write, tmp_path):
         human: {HUMAN}
         candidates:
           - {{offer: acme/timed, success_rate: 0.8}}
+          - {{offer: acme/std, success_rate: 0.8}}
     """)
     result = tco("compare", str(path), "--pricebooks", str(tmp_path / "books"), "--as-of", "2026-06-01")
     assert result.code == 2
-    assert "off_peak_share" in result.err and "above 1" in result.err
+    # at the workload's own task line, once, whether or not an offer sells off-peak rates
+    [line] = result.err.splitlines()
+    assert line.endswith("workload.yaml:4: task.off_peak_share: batch_share + off_peak_share is above 1: a call is billed "
+                         "on one tier only")
 
 
 def test_per_token_customer_pays_for_failed_attempts(compare):

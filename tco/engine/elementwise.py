@@ -43,13 +43,18 @@ def minimum(a: Any, b: Any) -> Any:
     return np.minimum(a, b)
 
 
+FLOAT_SLACK = 1e-9
+"""Relative slack of `ceil` on draws: a float that lands a hair above a whole number its exact Decimal value equals
+(3.0000000000004 for 3) is not rounded up a whole unit, a seat or a provisioned unit more than the exact model bills."""
+
+
 def ceil(x: Any) -> Any:
     """The next whole number up: an int for an exact value."""
     if exact(x):
         return math.ceil(x)
     import numpy as np
 
-    return np.ceil(x)
+    return np.ceil(x - np.abs(x) * FLOAT_SLACK)
 
 
 def where(condition: Any, a: Any, b: Any) -> Any:

@@ -61,8 +61,9 @@ class History:
     points: list[Point]
 
 
-def absent(selection: Selection, offer_id: str) -> Absent | None:
-    """Why `offer_id` cannot be bought on the selection's date, or None if it can."""
+def absent(selection: Selection, offer_id: str, reroute: bool = False) -> Absent | None:
+    """Why `offer_id` cannot be bought on the selection's date, or None if it can (a retired offer can, where the
+    candidate reroutes it to its replacement, as `compare` prices it)."""
     vendor = offer_id.partition("/")[0]
     day = selection.as_of
     if vendor not in selection.books:
@@ -72,7 +73,7 @@ def absent(selection: Selection, offer_id: str) -> Absent | None:
         return Absent("not_offered", f"not in {vendor} {selection.books[vendor].version}")
     if ref.offer.released is not None and ref.offer.released > day:
         return Absent("not_released", f"released on {ref.offer.released}")
-    if ref.offer.retired is not None and ref.offer.retired <= day:
+    if ref.offer.retired is not None and ref.offer.retired <= day and not reroute:
         replacement = f", replaced by {ref.offer.replacement}" if ref.offer.replacement else ""
         return Absent("retired", f"retired on {ref.offer.retired}{replacement}")
     return None
@@ -81,7 +82,7 @@ def absent(selection: Selection, offer_id: str) -> Absent | None:
 def entry(workload: Workload, index: int, selection: Selection) -> Entry:
     """Cost one candidate on the selection's date, or say why it cannot be bought then."""
     candidate = workload.candidates[index]
-    missing = absent(selection, candidate.offer)
+    missing = absent(selection, candidate.offer, bool(candidate.reroute_retired))
     if missing is None:
         try:
             job = Job.of(workload, index, selection)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from tco.engine.attempts import expected_attempts, task_success
 from tco.engine.elementwise import possibly
 from tco.engine.lifecycle import priced_offer
-from tco.errors import TcoError, candidate_error
+from tco.errors import Problem, TcoError, candidate_error
 from tco.models.catalog import OfferRef, Selection
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
 
@@ -62,6 +62,12 @@ class Job:
     def error(self, field: str, message: str) -> TcoError:
         """A problem with this candidate's `field`, to be located in the workload file."""
         return candidate_error(self.index, field, message)
+
+    def task_error(self, key: str, message: str) -> TcoError:
+        """A problem with task key `key`: at this candidate's `task:` where it sets the key, else the workload's."""
+        if self.candidate.task is not None and getattr(self.candidate.task, key) is not None:
+            return self.error(f"task.{key}", message)
+        return TcoError([Problem("", None, f"task.{key}", message, ("task", key))])
 
     @property
     def tasks(self) -> Decimal:

@@ -121,13 +121,13 @@ def call_charge(offer: PerTokenOffer, job: Job, tokens: CallTokens, shares: dict
     shares = tier_shares(job) if shares is None else shares
     service, ttl = job.task.service_tier, job.task.cache_write_ttl
     direct = priced_call(job, offer, tokens, service, ttl)
-    mixed = {tier: b for tier, b in shares.items()
-             if possibly(b != 0) and not (tier in FALLS_BACK and offer.rate_card(tier) is None)}
+    given = [tier for tier, b in shares.items() if possibly(b != 0)]
+    if len(given) > 1 and possibly(sum(shares[t] for t in given) > 1):  # whether or not this offer sells each tier
+        raise job.task_error(f"{given[-1]}_share", " + ".join(f"{t}_share" for t in given)
+                             + " is above 1: a call is billed on one tier only")
+    mixed = {tier: shares[tier] for tier in given if not (tier in FALLS_BACK and offer.rate_card(tier) is None)}
     if not mixed:
         return direct
-    if len(mixed) > 1 and possibly(sum(mixed.values()) > 1):
-        raise job.error(f"task.{list(mixed)[-1]}_share", " + ".join(f"{t}_share" for t in mixed)
-                        + " is above 1: a call is billed on one tier only")
     rest = 1 - sum(mixed.values())
     charge = {k: rest * v for k, v in direct.items()}
     for tier, b in mixed.items():

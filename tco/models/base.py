@@ -94,7 +94,8 @@ class Sourced(Strict):
     @field_validator("retrieved")
     @classmethod
     def _not_in_the_future(cls, value: dt.date) -> dt.date:
-        today = dt.date.today()
-        if value > today:
-            raise ValueError(f"{value} is in the future (today is {today}); give the date the sources were actually read")
+        latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)  # somewhere on Earth it is already that day
+        if value > latest:
+            raise ValueError(f"{value} is in the future (today is {latest - dt.timedelta(days=1)} UTC); give the date the "
+                             "sources were actually read")
         return value
