@@ -251,3 +251,22 @@ def test_a_candidate_is_absent_while_its_version_does_not_sell_what_it_asks_for(
     assert (before["status"], before["reason"]) == ("absent", "not_sold")
     assert before["message"] == "Gemini 2.5 Flash has no batch rates (sells standard only); override this key for this candidate"
     assert after["status"] != "absent"
+
+
+def test_a_rerouted_retired_offer_is_priced_at_its_replacement_as_compare_does(tco, write):
+    workload = write("w.yaml", """\
+        workload: rerouted
+        tasks: 1000
+        task: {calls: 1, input_tokens: 1000, output_tokens: 100}
+        human: {hourly_cost: 60, task_minutes: 10}
+        candidates:
+          - offer: google/gemini-2.0-flash
+            success_rate: 0.9
+            reroute_retired: true
+    """)
+    run = tco("history", str(workload), "--from", "2026-07-01", "--to", "2026-07-01", "--format", "json")
+    assert run.code == 0, run.err
+    [point] = json.loads(run.out)["points"]
+    [result] = point["results"]
+    compared = json.loads(tco("compare", str(workload), "--as-of", "2026-07-01", "--format", "json").out)["results"][0]
+    assert result["status"] != "absent" and result["cost_per_completed_task"] == compared["cost_per_completed_task"]
