@@ -116,14 +116,18 @@ class Drawer:
             if original[0] != "candidates" and original not in self.kept:
                 self.kept[original] = of(np.concatenate([self._draw(i.path, k) for k in range(len(chunks(n)))]))
 
+    def _span(self, k: int) -> tuple[int, int]:
+        """The draws [start, stop) of chunk `k`."""
+        return k * CHUNK, min((k + 1) * CHUNK, self.n)
+
     def _draw(self, path: Path, k: int) -> np.ndarray:
-        start, stop = chunks(self.n)[k]
+        start, stop = self._span(k)
         return self.range[path].draw(stream(self.seed, dotted(self.origin[path]), k), stop - start)
 
     def chunk(self, path: Path, k: int) -> Draws:
         kept = self.kept.get(self.origin[path])
         if kept is not None:
-            start, stop = chunks(self.n)[k]
+            start, stop = self._span(k)
             return kept[start:stop]
         return of(self._draw(path, k))
 

@@ -123,7 +123,7 @@ def load_selection(root: Path | None, as_of: dt.date, offer_ids: Iterable[str]) 
     except (TcoError, LookupError, ValueError, OSError):
         return load_catalog(root).as_of(as_of)
     selection = Selection(as_of, {v: versions[-1] for v, versions in catalog.books.items()}, catalog.tokenizers,
-                          catalog.all_offer_ids(), catalog)
+                          catalog.offer_ids, catalog)
     found = [selection.find(i) for i in wanted]
     if _cross_references(catalog, located) or any(r is None or not _on_sale(r.offer, as_of) for r in found):
         return load_catalog(root).as_of(as_of)
@@ -169,7 +169,7 @@ def _cross_references(catalog: Catalog, located: dict[str, Located], broken: Col
     References to a vendor in `broken` (one of its files is unreadable or invalid) are not checked: that file's
     own problems say what is wrong, and the offer referred to may well be in it."""
     problems: list[Problem] = []
-    ids = catalog.all_offer_ids()
+    ids = catalog.offer_ids
     per_token = {
         f"{b.vendor}/{k}" for v in catalog.books.values() for b in v for k, o in b.book.offers.items()
         if isinstance(o, PerTokenOffer)

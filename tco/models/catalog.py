@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from tco.errors import TcoError, nearest
 from tco.models.pricebook import Offer, PriceBook
@@ -45,7 +46,9 @@ class Catalog:
     tokenizers: TokenizerTable
     root: str = ""
 
-    def all_offer_ids(self) -> set[str]:
+    @cached_property
+    def offer_ids(self) -> set[str]:
+        """Every offer id in any version (worked out once: `as_of` hands it to every selection)."""
         return {f"{b.vendor}/{key}" for versions in self.books.values() for b in versions for key in b.book.offers}
 
     def as_of(self, date: dt.date) -> Selection:
@@ -55,7 +58,7 @@ class Catalog:
             current = [b for b in versions if b.version <= date]
             if current:
                 chosen[vendor] = current[-1]
-        return Selection(date, chosen, self.tokenizers, self.all_offer_ids(), self)
+        return Selection(date, chosen, self.tokenizers, self.offer_ids, self)
 
     def newest_listing(self, offer_id: str) -> OfferRef | None:
         """The offer as listed in the newest version that has it."""
