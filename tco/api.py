@@ -125,7 +125,11 @@ def _since(text: str | None, today: dt.date) -> str | None:
     if text is None:
         return None
     if text.endswith("d") and text[:-1].isdigit():
-        return (today - dt.timedelta(days=int(text[:-1]))).isoformat()
+        try:
+            return (today - dt.timedelta(days=int(text[:-1]))).isoformat()
+        except OverflowError:
+            raise TcoError(f"--since: {text!r} reaches back before year 1; give fewer days, or a date "
+                           "(YYYY-MM-DD)") from None
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
@@ -257,9 +261,9 @@ def run_runs_compare(files: list[Path], as_of: dt.date, baseline: str | None = N
         pairs.append({"candidate": other, "baseline": base, "shared_tasks": p.shared_tasks,
                       "cost_per_successful_task": [None if v is None else str(v) for v in p.cost_per_success],
                       "cost_difference": None if p.cost_difference is None else str(p.cost_difference),
-                      "cost_difference_95": None if p.cost_interval is None else list(p.cost_interval),
+                      "cost_difference_95": None if p.cost_interval is None else [f"{v:f}" for v in p.cost_interval],
                       "success_rate": [str(v) for v in p.success_rate],
                       "success_difference": str(p.success_difference),
-                      "success_difference_95": None if p.success_interval is None else list(p.success_interval)})
+                      "success_difference_95": None if p.success_interval is None else [f"{v:f}" for v in p.success_interval]})
     return {**_runs_header(records, pricing, as_of), "baseline": base, "resamples": resamples, "seed": seed,
             "tasks_without_cost_or_outcome": unpriced, "pairs": pairs}

@@ -143,3 +143,39 @@ def test_validate_outside_a_checkout_checks_the_bundled_price_books(tco, tmp_pat
     shown = json.loads(run.out)
     assert shown["tree"] == "bundled" and shown["files"] == len(list((REPO / "pricebooks").glob("*/*.yaml")))
     assert "(the price books bundled with tco)" in tco("pricebook", "validate").out
+
+
+# Help text reads as sentences
+
+
+def every_command(command=None, path=()):
+    """Each command and group of the app as its argv: (), ("compare",), ("pricebook", "diff"), …"""
+    import typer
+
+    from tco.cli.app import app
+
+    command = command or typer.main.get_command(app)
+    yield path
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from every_command(sub, (*path, name))
+
+
+def broken_lines(help_text: str) -> list[str]:
+    """Places a line ends mid-sentence: no punctuation at its end, and the next line goes on in lower case. Help
+    rendered wide enough never wraps, so such a break is one the source kept."""
+    lines = ["" if line.startswith(("╭", "╰")) else line.strip(" │") for line in help_text.splitlines()]  # panel titles
+    return [f"{a} ⏎ {b}" for a, b in zip(lines, lines[1:], strict=False) if a and b and a[-1].isalnum() and b[0].islower()]
+
+
+@pytest.mark.parametrize("command", list(every_command()), ids=lambda c: " ".join(c) or "tco")
+def test_help_paragraphs_are_never_broken_mid_sentence(tco, monkeypatch, command):
+    monkeypatch.setenv("COLUMNS", "1000")
+    run = tco(*command, "--help")
+    assert run.code == 0, run.err
+    assert broken_lines(run.out) == []
+
+
+def test_a_help_line_broken_mid_sentence_is_found():
+    assert broken_lines(" the chance each candidate is\n cheapest, and how bad\n") == ["the chance each candidate is ⏎ cheapest, and how bad"]
+    assert broken_lines("│ summary  and cost per run and per │\n│          successful task │") != []
+    assert broken_lines(" Rank the candidates.\n\n With --simulate N, …\n") == []

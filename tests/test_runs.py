@@ -72,6 +72,12 @@ def test_since_keeps_only_later_calls(tco):
     assert doc["since"] == "2026-11-09" and list(groups(doc)) == ["claude-sonnet-4-6"]
 
 
+@pytest.mark.parametrize("days", ["99999999d", "9999999999999d"])
+def test_since_further_back_than_the_calendar_is_bad_input(tco, days):
+    result = tco("runs", "summary", str(CALLS), "--since", days, *AS_OF)
+    assert result.code == 2 and f"--since: '{days}'" in result.err and "Traceback" not in result.err
+
+
 # -- adapters ---------------------------------------------------------------------------------------------------
 
 def test_opentelemetry_genai_spans(tco):
@@ -183,10 +189,23 @@ def test_paired_comparison_on_shared_tasks(tco):
     assert pair["shared_tasks"] == 4 and pair["baseline"] == "anthropic/claude-sonnet-4.6"
     assert Decimal(pair["cost_difference"]) == Decimal("0.03875") / 3 - Decimal("0.00785")
     assert Decimal(pair["success_difference"]) == 0
-    low, high = pair["cost_difference_95"]
-    assert low < float(pair["cost_difference"]) < high
+    low, high = (Decimal(x) for x in pair["cost_difference_95"])
+    assert low < Decimal(pair["cost_difference"]) < high
     again = json.loads(tco("runs", "compare", str(CALLS), *AS_OF, "--format", "json").out)["pairs"][0]
     assert again == pair  # seeded
+
+
+def test_paired_comparison_money_and_rates_are_decimal_strings(tco):
+    """The contract: money (and a share) in JSON is a decimal string, never a float, interval ends included."""
+    result = tco("runs", "compare", str(CALLS), *AS_OF, "--format", "json")
+    assert result.code == 0, result.err
+    [pair] = json.loads(result.out)["pairs"]
+    values = [*pair["cost_per_successful_task"], pair["cost_difference"], *pair["cost_difference_95"],
+              *pair["success_rate"], pair["success_difference"], *pair["success_difference_95"]]
+    assert all(isinstance(v, str) and "e" not in v.lower() for v in values), values
+    assert [Decimal(v) for v in values]  # each parses
+    low, high = (Decimal(x) for x in pair["success_difference_95"])
+    assert -1 <= low <= Decimal(pair["success_difference"]) <= high <= 1
 
 
 def test_calibrated_workload_loads_and_compares(tco, tmp_path):
@@ -253,6 +272,23 @@ def test_every_format_renders(tco):
         assert result.code == 0 and "gpt-5.4" in result.out
     md = tco("runs", "reprice", str(CALLS), "--offer", "openai/gpt-5.4-mini", *AS_OF, "--format", "markdown").out
     assert "| openai/gpt-5.4-mini |" in md
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_tables_keep_every_name_whole_and_columns_plain(tco, monkeypatch, width):
+    """Like every other command's tables: nothing cut (no `…`), no model name or offer id split, no boxes."""
+    sonnet, gpt = "anthropic/claude-sonnet-4.6", "openai/gpt-5.4-mini"
+    runs = [(("summary", str(CALLS)), ["claude-sonnet-4-6", "gpt-5.4"]),
+            (("summary", str(CALLS), "--by", "candidate"), ["anthropic/claude-sonnet-4.6", "openai/gpt-5.4"]),
+            (("reprice", str(CALLS), "--offer", sonnet, "--offer", gpt), [sonnet, gpt]),
+            (("compare", str(CALLS)), ["anthropic/claude-sonnet-4.6", "openai/gpt-5.4"])]
+    monkeypatch.setenv("COLUMNS", str(width))
+    for argv, names in runs:
+        result = tco("runs", *argv, *AS_OF)
+        assert result.code == 0, result.err
+        assert "…" not in result.out and not set("│┃━┏┡└") & set(result.out), result.out
+        for name in names:
+            assert name in result.out, (name, result.out)
 
 
 def test_a_workbook_of_a_calibrated_workload_shows_its_evidence(tco, tmp_path):

@@ -197,3 +197,73 @@ def test_fit_wraps_headers_first_then_narrows_the_widest_columns_never_below_a_w
     assert fit(minimum, cells, natural, 90) == [28, 9, 28, 25]
     assert fit(minimum, cells, natural, 60) == [15, 9, 20, 16]
     assert fit(minimum, cells, natural, 30) == minimum
+
+
+def rendered(renderable, width: int) -> list[str]:
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, highlight=False)
+    console.print(renderable, crop=False)
+    return console.file.getvalue().splitlines()
+
+
+def test_an_indented_cell_keeps_its_indent_with_its_first_word():
+    from tco.report.grid import Column, Grid
+
+    grid = Grid([Column("Field"), Column("Value")], [["cl100k", ""], ["  source_urls[0]", "word " * 20]])
+    lines = rendered(grid, 30)
+    assert any(line.startswith("  source_urls[0] word") for line in lines), lines
+    assert max(len(line) for line in lines) <= 30
+
+
+def test_diff_old_and_new_read_text_from_the_left_and_numbers_from_the_right():
+    import re
+
+    from tco.report.diff_report import table
+
+    changes = [{"subject": "cl100k", "field": "notes", "old": "was", "new": "a new note " * 8, "change_percent": None},
+               {"subject": "cl100k", "field": "ratio.prose", "old": "1234567.125", "new": "1", "change_percent": "-1"}]
+    doc = {"base": "a", "head": "b", "compared": "c", "violations": [], "versions": [], "added": [], "removed": [],
+           "rates": [], "tokenizers": changes, "fields": [], "workloads": []}
+    lines = rendered(table(doc), 80)
+    _, old, new, _ = (m.span() for m in re.finditer("─+", next(line for line in lines if line.startswith("─"))))
+    note, ratio = (next(line for line in lines if field in line) for field in ("  notes", "  ratio.prose"))
+    assert note[slice(*old)].rstrip() == "was" and note[slice(*new)].startswith("a new note")
+    assert ratio[slice(*old)] == "1234567.125" and ratio[slice(*new)].lstrip() == "1" and ratio[new[1] - 1] == "1"
+
+
+def test_breakeven_names_a_and_b_once_and_fits_80_columns(at):
+    argv = ("breakeven", "examples/support-bot.yaml", "anthropic/claude-sonnet-4.6", "intercom/fin", "--vary", "success_rate")
+    out = at(80, *argv)
+    assert_whole(out, ["A is anthropic/claude-sonnet-4.6; B is intercom/fin.", "B cheaper", "A cheaper"], 80)
+    header = next(line for line in out.splitlines() if "Below" in line)
+    assert header.split() == ["A's", "success_rate", "A", "B", "Below", "Above"]
+    assert ") (" not in " ".join(out.split()) and "Searched anthropic/claude-sonnet-4.6's success_rate from 0 to 1." in " ".join(out.split())
+
+
+@pytest.mark.parametrize("offer", ("intercom/fin", *LONG_URL_OFFERS))
+def test_pricebook_show_folds_notes_to_the_width_and_reads_back_as_the_same_yaml(at, offer):
+    import yaml
+
+    data = json_doc(at, "pricebook", "show", offer)
+    for width in (60, *WIDTHS):
+        _, *body = at(width, "pricebook", "show", offer).splitlines()
+        too_wide = [line for line in body if len(line) > width]
+        assert all(len(line.strip().removeprefix("- ").split()) == 1 for line in too_wide), too_wide  # a URL, alone
+        assert yaml.safe_load("\n".join(body)) == data
+
+
+def test_history_table_lists_only_what_changed(at):
+    argv = ("history", "examples/support-bot.yaml", "--from", "2026-01-01", "--to", "2026-12-01")
+    doc = json_doc(at, *argv)
+    quiet = [p["date"] for p in doc["points"]
+             if all(not r["changed"] or r["change"] is not None and Decimal(r["change"]) == 0 for r in p["results"])]
+    assert quiet, "the example's history should have price-book changes that move no cost"
+    out = at(80, *argv)
+    table = out.split("Left out:")[0]
+    assert "no change" not in out
+    assert not any(f"{day}:" in table for day in quiet)
+    assert f"Left out: {len(quiet)} dates on which a price book changed but no cost moved" in " ".join(out.split())
+    assert all(p["date"] in table for p in doc["points"] if p["date"] not in quiet)
+    markdown = at(80, *argv, "--format", "markdown")
+    assert "no change" not in markdown and not any(f"| {day} |" in markdown for day in quiet)

@@ -36,8 +36,7 @@ def compare(
 ) -> None:
     """Rank the workload's candidates by cost per completed task, with success-adjusted cost and risk.
 
-    With --simulate N, the workload's ranges are drawn N times: percentiles, the chance each candidate is
-    cheapest, and how bad a period's bill can get.
+    With --simulate N, the workload's ranges are drawn N times: percentiles, the chance each candidate is cheapest, and how bad a period's bill can get.
     """
     from tco.api import run_compare
     from tco.engine.compare import SORT_FIELDS

@@ -23,8 +23,7 @@ def export(
 ) -> None:
     """Write the comparison as an Excel workbook: editable assumptions and rates, live formulas, charts.
 
-    With --simulate N, a Simulation sheet adds the percentiles, the chance each candidate is cheapest and a
-    histogram over N draws of the workload's ranges, as values tco computed.
+    With --simulate N, a Simulation sheet adds the percentiles, the chance each candidate is cheapest and a histogram over N draws of the workload's ranges, as values tco computed.
     """
     import hashlib
 

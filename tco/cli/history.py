@@ -22,8 +22,7 @@ def history(
 ) -> None:
     """Each candidate's cost per completed task and per task done by AI at every price-book change, charted.
 
-    A point at --from and at every later date on which a price book a candidate uses took effect, or its offer
-    was released or retired. An offer not on sale on a date is shown as absent, not as an error.
+    A point at --from and at every later date on which a price book a candidate uses took effect, or its offer was released or retired. An offer not on sale on a date is shown as absent, not as an error.
     """
     from tco.api import run_history
     from tco.report import history as report

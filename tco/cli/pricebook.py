@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 
 from tco.cli import pricebook_diff
 from tco.cli.console import err, layout_width, out, print_json, print_rich, print_text
@@ -160,11 +162,40 @@ def show(
     if format is Format.json:
         print_json(data)
         return
+    print_text(f"{ref.id}  ({ref.source.file})\n" + fitted_yaml(data, layout_width()))
+
+
+SCALAR_LINE = re.compile(r"( *(?:- )*)((?:[A-Za-z_][\w.-]*: )?)(.*)")
+"""A line of block YAML as PyYAML writes it: indent and sequence dashes, a key, the scalar."""
+SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
+
+
+def fitted_yaml(data: Any, width: int | None) -> str:
+    """`data` as YAML whose lines fit `width`, folded at single spaces (PyYAML's own `width` lets a line run one
+    word past it). A word wider than the width, a URL, stands whole on a line of its own."""
     import yaml
 
-    width = layout_width()
-    print_text(f"{ref.id}  ({ref.source.file})\n"
-               + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=width or float("inf")))
+    whole = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=float("inf"))
+    if width is None:
+        return whole
+    lines = []
+    for line in whole.splitlines():
+        lead, key, scalar = SCALAR_LINE.fullmatch(line).groups()  # type: ignore[union-attr]
+        if cell_len(line) <= width or not scalar:
+            lines.append(line)
+            continue
+        start, indent = lead + key, " " * (len(lead) + 2)  # deeper than key or dash: the break reads as a space
+        current = start
+        for word in SINGLE_SPACE.split(scalar):
+            fresh = current in (start, indent)
+            breakable = current != indent and (current != start or bool(key))  # a value may start below its key
+            if breakable and cell_len(current) + (not fresh) + cell_len(word) > width:
+                lines.append(current.rstrip())
+                current, fresh = indent, True
+            current += ("" if fresh else " ") + word
+        lines.append(current)
+    folded = "\n".join(lines) + "\n"
+    return folded if yaml.safe_load(folded) == data else whole
 
 
 @app.command()

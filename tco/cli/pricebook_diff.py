@@ -103,8 +103,7 @@ def import_(
         help="Instead, draft dated history versions from genai-prices' start-date prices: one on DATE and one on each "
              "later price change before --as-of, with our offers on sale then (those with a `released:` date).")] = None,
 ) -> None:
-    """Compare our per-token offers with the genai-prices package data and draft new versions: rates that differ,
-    and new offers for the models we lack (with a tokenizer copied from our most similar offer).
+    """Compare our per-token offers with the genai-prices package data and draft new versions: rates that differ, and new offers for the models we lack (with a tokenizer copied from our most similar offer).
 
     Drafts keep our ids, tokenizers and notes; only rates both sides carry are changed. Never overwrites a file.
     """

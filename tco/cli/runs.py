@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tco.cli.console import err, print_json, print_text, progress
+from tco.cli.console import err, print_json, print_rich, print_text, progress
 from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date
 from tco.errors import TcoError
 
@@ -56,9 +56,10 @@ def _show(doc: dict, format: Format, views, notes, items: list[dict]) -> None:
     elif format == Format.csv:
         print_text(report.csv_rows(items))
     else:
-        from tco.cli.console import out
+        from tco.files.output import printable
 
-        out.print(report.table(views(doc), notes(doc)))
+        shown = printable(doc)
+        print_rich(report.table(views(shown), notes(shown)))
 
 
 @app.command()
@@ -76,8 +77,7 @@ def summary(
     pricebooks: PricebooksOption = None,
     skip_bad: SkipBadOption = False,
 ) -> None:
-    """Runs, success rate (95% interval), calls, tokens per call, cache and retry shares, and cost per run and per
-    successful task — as billed and at list price — per model, workflow, candidate or day."""
+    """Runs, success rate (95% interval), calls, tokens per call, cache and retry shares, and cost per run and per successful task — as billed and at list price — per model, workflow, candidate or day."""
     from tco import api
     from tco.report import runs as report
 
@@ -108,8 +108,7 @@ def reprice(
     pricebooks: PricebooksOption = None,
     skip_bad: SkipBadOption = False,
 ) -> None:
-    """What these exact runs would cost on other offers, per run, per task and per successful task; token counts
-    converted by the tokenizer ratios."""
+    """What these exact runs would cost on other offers, per run, per task and per successful task; token counts converted by the tokenizer ratios."""
     from tco import api
     from tco.report import runs as report
 
@@ -156,8 +155,7 @@ def calibrate(
     pricebooks: PricebooksOption = None,
     skip_bad: SkipBadOption = False,
 ) -> None:
-    """Write a workload measured from the runs, ready for `tco compare`, `export` and `--simulate`: observed task
-    numbers, success rates as {successes, trials}, a comment on each number naming its evidence."""
+    """Write a workload measured from the runs, ready for `tco compare`, `export` and `--simulate`: observed task numbers, success rates as {successes, trials}, a comment on each number naming its evidence."""
     from tco import api
 
     if output.suffix.lower() not in (".yaml", ".yml"):
@@ -188,8 +186,7 @@ def compare(
     pricebooks: PricebooksOption = None,
     skip_bad: SkipBadOption = False,
 ) -> None:
-    """The controlled comparison on the tasks candidates share: the difference in cost per successful task and in
-    success rate, each with a 95% paired bootstrap interval, and how many shared tasks back it."""
+    """The controlled comparison on the tasks candidates share: the difference in cost per successful task and in success rate, each with a 95% paired bootstrap interval, and how many shared tasks back it."""
     from tco import api
     from tco.report import runs as report
 

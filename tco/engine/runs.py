@@ -392,10 +392,16 @@ class Paired:
     success_rate: tuple[Decimal, Decimal]
     cost_difference: Decimal | None
     """b − a, cost per successful task."""
-    cost_interval: tuple[float, float] | None
+    cost_interval: tuple[Decimal, Decimal] | None
+    """The 95% bootstrap interval of `cost_difference` (from floats: exact to the float's shortest repr)."""
     success_difference: Decimal
-    success_interval: tuple[float, float] | None
+    success_interval: tuple[Decimal, Decimal] | None
     resamples: int
+
+
+def _from_float(x: Any) -> Decimal:
+    """A bootstrap interval's end to 6 significant figures: an estimate, not a bill (no float noise in its digits)."""
+    return Decimal(f"{float(x):.6g}")
 
 
 def paired_bootstrap(a: str, b: str, rows_a: dict[str, tuple[Decimal, bool]], rows_b: dict[str, tuple[Decimal, bool]],
@@ -431,8 +437,8 @@ def paired_bootstrap(a: str, b: str, rows_a: dict[str, tuple[Decimal, bool]], ro
         cd, rd = np.concatenate(cost_d), np.concatenate(rate_d)
         cd = cd[np.isfinite(cd)]
         if cost_diff is not None and len(cd) >= 0.9 * resamples:
-            cost_iv = (float(np.percentile(cd, 2.5)), float(np.percentile(cd, 97.5)))
-        success_iv = (float(np.percentile(rd, 2.5)), float(np.percentile(rd, 97.5)))
+            cost_iv = (_from_float(np.percentile(cd, 2.5)), _from_float(np.percentile(cd, 97.5)))
+        success_iv = (_from_float(np.percentile(rd, 2.5)), _from_float(np.percentile(rd, 97.5)))
     return Paired(a, b, n, (cps_a, cps_b), (rate_a, rate_b), cost_diff, cost_iv, rate_b - rate_a, success_iv, resamples)
 
 

@@ -64,21 +64,36 @@ def statement(doc: dict[str, Any]) -> str:
     span = f"{key} from {figure(doc['searched']['from'])} to {figure(doc['searched']['to'])}"
     now = f"At the workload's {figure(doc['likely'])}: {a} {money(costs['a'])}, {b} {money(costs['b'])}."
     if doc["crossings"]:
-        return "; then ".join(_change(c, key) for c in doc["crossings"]) + f" (searched {span}). {now}"
+        return "; then ".join(_change(c, key) for c in doc["crossings"]) + f". Searched {span}. {now}"
     if doc["cheaper_throughout"] is None:
         return f"{a} and {b} cost the same per completed task for {span}. {now}"
     return f"{a} and {b} never cost the same per completed task for {span}: {doc['cheaper_throughout']} is cheaper throughout. {now}"
 
 
+def _short(text: str | None, doc: dict[str, Any]) -> str | None:
+    """A candidate's name as the table's column letter: A or B (offer ids are too long for a column each)."""
+    return {doc["a"]: "A", doc["b"]: "B"}.get(text, text) if text else text
+
+
+def _short_label(doc: dict[str, Any]) -> str:
+    """The varied input with A or B for the candidate that owns it: `A's success_rate`."""
+    for name, letter in ((doc["a"], "A"), (doc["b"], "B")):
+        if doc["label"].startswith(f"{name}'s "):
+            return letter + doc["label"][len(name):]
+    return doc["label"]
+
+
 def render_table(doc: dict[str, Any]) -> Group:
-    parts: list[Any] = [Text(doc["text"])]
+    """The crossings under A and B, a legend naming them, and the answer in words."""
+    parts: list[Any] = []
     if doc["crossings"]:
-        columns = [Column(doc["label"], right=True), Column(doc["a"], right=True), Column(doc["b"], right=True),
+        columns = [Column(_short_label(doc), right=True), Column("A", right=True), Column("B", right=True),
                    Column("Below"), Column("Above")]
-        rows = [[figure(c["value"]), money(c["a_cost"]), money(c["b_cost"]), _order(c["cheaper_below"]),
-                 _order(c["cheaper_above"])] for c in doc["crossings"]]
-        parts.insert(0, Grid(columns, rows, title=f"{doc['a']} vs {doc['b']} as {doc['label']} varies"))
-    return Group(*parts)
+        rows = [[figure(c["value"]), money(c["a_cost"]), money(c["b_cost"]), _order(_short(c["cheaper_below"], doc)),
+                 _order(_short(c["cheaper_above"], doc))] for c in doc["crossings"]]
+        parts += [Text(f"Break-even as {doc['label']} varies", style="bold"),
+                  Text(f"A is {doc['a']}; B is {doc['b']}."), Grid(columns, rows)]
+    return Group(*parts, Text(doc["text"]))
 
 
 def render_markdown(doc: dict[str, Any]) -> str:

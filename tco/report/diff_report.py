@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,8 @@ from tco.report.text import money
 SCHEMA_VERSION = 1
 LONG_TEXT = ("notes",)
 """Fields shown only as 'changed' in tables: their text is too long for a cell."""
+NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
+"""A rate or ratio as the document writes it (a decimal string): right-aligned in tables."""
 
 
 def _value(value: Any) -> Any:
@@ -199,6 +202,16 @@ def markdown(doc: dict[str, Any]) -> str:
 # --- terminal table ------------------------------------------------------------------------------------------
 
 
+def _aligned(text: str | None) -> Any:
+    """An Old or New cell: a number stays right-aligned with its column, text (notes, a URL, a date) reads from
+    the left."""
+    from rich.text import Text
+
+    if not isinstance(text, str) or NUMBER.fullmatch(text):
+        return _rate(text)
+    return Text(text, justify="left")
+
+
 def _by_subject(changes: list[dict[str, Any]]) -> list[list[Any]]:
     """Rows of rate changes, each subject (offer or tokenizer) on a row of its own above its fields, so a long id
     and a long field share one column."""
@@ -210,7 +223,7 @@ def _by_subject(changes: list[dict[str, Any]]) -> list[list[Any]]:
         if c["subject"] != subject:
             subject = c["subject"]
             rows.append([Text(subject, style="bold"), "", "", ""])
-        rows.append(["  " + c["field"], _rate(c["old"]), _rate(c["new"]), rate_change(c)])
+        rows.append(["  " + c["field"], _aligned(c["old"]), _aligned(c["new"]), rate_change(c)])
     return rows
 
 

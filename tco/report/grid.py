@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
@@ -29,6 +30,15 @@ def cell(value: Any) -> RenderableType:
     return Text(value) if isinstance(value, str) else value
 
 
+def indented_word(renderable: RenderableType) -> int:
+    """The widest first word of a Text cell's lines with the spaces before it: wrapping keeps an indent with its
+    word, so a column narrower than both splits the word (rich measures words without their indent)."""
+    if not isinstance(renderable, Text):
+        return 0
+    return max((cell_len(line) - cell_len(line.lstrip(" ")) + cell_len(line.lstrip(" ").split(" ", 1)[0])
+                for line in renderable.plain.splitlines() if line.strip()), default=0)
+
+
 class Grid:
     """A table as wide as its content, narrowed to the width it is rendered at by wrapping its widest text at
     spaces, never below a column's longest word."""
@@ -45,7 +55,8 @@ class Grid:
             header = Measurement.get(console, options, Text(column.header))
             cells = [Measurement.get(console, options, row[i]) for row in self.rows]
             widest = max((m.maximum for m in cells), default=0)
-            ranges.append((max([header.minimum, *(m.minimum for m in cells)]), widest, max(header.maximum, widest)))
+            minimum = max([header.minimum, *(m.minimum for m in cells), *(indented_word(row[i]) for row in self.rows)])
+            ranges.append((minimum, widest, max(header.maximum, widest)))
         return ranges
 
     def _table(self, widths: Sequence[int]) -> Table:

@@ -69,6 +69,20 @@ def _change(r: dict[str, Any]) -> str:
     return f"{'+' if moved > 0 else '-'}{money(str(abs(moved)))}{share}"
 
 
+def _moved(point: dict[str, Any]) -> list[dict[str, Any]]:
+    """A point's rows for the tables: what changed. A new book that leaves a cost where it was is no row (the
+    JSON and CSV keep every candidate at every point)."""
+    return [r for r in point["results"] if r["changed"] and _change(r) != "no change"]
+
+
+def _left_out(doc: dict[str, Any]) -> str | None:
+    quiet = sum(not _moved(p) for p in doc["points"])
+    if not quiet:
+        return None
+    dates = "1 date" if quiet == 1 else f"{quiet} dates"
+    return f"Left out: {dates} on which a price book changed but no cost moved (--format json lists every point)."
+
+
 def _money(r: dict[str, Any], key: str) -> str:
     return money(r[key]) if r["status"] == "priced" else "absent"
 
@@ -107,14 +121,16 @@ def render_table(doc: dict[str, Any]) -> Any:
     columns = [Column("Date / candidate"), Column("Per task completed", right=True),
                Column("Per task done by AI", right=True), Column("Change")]
     rows: list[list[Any]] = []
-    for i, p in enumerate(doc["points"]):
-        rows += [["", "", "", ""]] * (i > 0) + [[Text(_changed(p), style="bold"), "", "", ""]]
-        rows += [[r["candidate"], _money(r, "cost_per_completed_task"), _money(r, "success_adjusted_cost"), _change(r)]
-                 for r in p["results"] if r["changed"]]
+    for p in doc["points"]:
+        if moved := _moved(p):
+            rows += [["", "", "", ""]] * bool(rows) + [[Text(_changed(p), style="bold"), "", "", ""]]
+            rows += [[r["candidate"], _money(r, "cost_per_completed_task"), _money(r, "success_adjusted_cost"),
+                      _change(r)] for r in moved]
     table = Grid(columns, rows, title=_heading(doc))
     if not doc["points"]:
         return Text(f"{_heading(doc)}: no candidate is priced in that time.")
-    return Group(table, Text(""), Charts())
+    note = _left_out(doc)
+    return Group(table, *([Text(note)] if note else []), Text(""), Charts())
 
 
 def render_markdown(doc: dict[str, Any]) -> str:
@@ -123,9 +139,11 @@ def render_markdown(doc: dict[str, Any]) -> str:
              "| Date | Candidate | Per task completed | Per task done by AI | Change per completed task |",
              "|---|---|---:|---:|---|"]
     for p in doc["points"]:
-        for r in (r for r in p["results"] if r["changed"]):
+        for r in _moved(p):
             lines.append(f"| {p['date']} | {escape(r['candidate'])} | {_money(r, 'cost_per_completed_task')} | "
                          f"{_money(r, 'success_adjusted_cost')} | {escape(_change(r))} |")
+    if note := _left_out(doc):
+        lines += ["", note]
     if doc["points"]:
         lines += ["", "```", *charts(doc), "```"]
     return "\n".join(lines) + "\n"

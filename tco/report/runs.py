@@ -144,18 +144,15 @@ def compare_notes(doc: dict[str, Any]) -> list[str]:
 # -- renderings -------------------------------------------------------------------------------------------------
 
 def table(views: list[View], notes: list[str]) -> Any:
+    """Each view as a Grid (text left, figures right; cells wrap at spaces and line breaks, never inside a word),
+    then the notes."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    parts: list[Any] = []
-    for v in views:
-        t = Table(title=v.title, title_justify="left", header_style="bold")
-        for c in v.columns:
-            t.add_column(c, justify="left" if c in v.text else "right", overflow="fold")
-        for row in v.rows:  # cells break at their spaces and line breaks; no single number is wider than a column
-            t.add_row(*(Text(cell) for cell in row))
-        parts.append(t)
+    from tco.report.grid import Column, Grid
+
+    parts: list[Any] = [Grid([Column(c, right=c not in v.text) for c in v.columns], v.rows, title=v.title)
+                        for v in views]
     parts += [Text(n) for n in notes]
     return Group(*parts)
 
