@@ -12,7 +12,7 @@ from tco.report import csv_report
 from tco.report.document import SCHEMA_VERSION, plain
 from tco.report.line_chart import line_chart
 from tco.report.markdown import escape
-from tco.report.text import money
+from tco.report.text import figure, money
 
 FIGURES = ("per_task_cost", "success_adjusted_cost", "cost_per_completed_task", "period_cost")
 CHARTS = (("cost_per_completed_task", "Cost per completed task"), ("success_adjusted_cost", "Cost per task done by AI"))
@@ -101,7 +101,7 @@ def charts(doc: dict[str, Any], width: int = CHART_WIDTH) -> list[str]:
 
 def _heading(doc: dict[str, Any]) -> str:
     w = doc["workload"]
-    return (f"{w['name']} — {w['tasks']} tasks per {w['period']}: costs at each price-book change from "
+    return (f"{w['name']} — {figure(w['tasks'])} tasks per {w['period']}: costs at each price-book change from "
             f"{doc['from']} to {doc['to']}")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tco.files.output import printable
-from tco.report.text import money, ranges_note, share, simulated, simulation_note
+from tco.report.text import figure, money, ranges_note, share, simulated, simulation_note
 
-COLUMNS = ("#", "Candidate", "Scheme", "Per task", "Per task done (AI)", "Per completed task", "Period cost",
+COLUMNS = ("#", "Candidate", "Scheme", "Per task", "Per task done by AI", "Per completed task", "Period cost",
            "Fixed", "Failure spend", "Failure paid by", "Volume risk", "Break-even success")
 SIMULATED = ("P5–P95 per completed task", "Cheapest in", "Period P95 ÷ P50")
 TEXT = ("Candidate", "Scheme", "Failure paid by", "Volume risk")
@@ -27,7 +27,7 @@ def render(doc: dict[str, Any]) -> str:
         "",
         f"**{escape(doc['verdict']['text'])}**",
         "",
-        f"{w['tasks']} tasks per {w['period']}; prices as of {doc['as_of']}; USD.",
+        f"{figure(w['tasks'])} tasks per {w['period']}; prices as of {doc['as_of']}; USD.",
         "",
         "| " + " | ".join(columns) + " |",
         "|" + "|".join("---" if c in TEXT else "---:" for c in columns) + "|",

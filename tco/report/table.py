@@ -16,7 +16,7 @@ from rich.text import Text
 
 from tco.report.charts import Axis, Bar, Histogram
 from tco.report.grid import Column, Grid
-from tco.report.text import money, ranges_note, share, simulated, simulation_note
+from tco.report.text import figure, money, ranges_note, share, simulated, simulation_note
 
 Cell = Callable[[int, dict[str, Any]], Any]
 FIGURES: dict[str, tuple[Column, Cell]] = {
@@ -81,7 +81,7 @@ def histograms(doc: dict[str, Any]) -> Grid:
 def render(doc: dict[str, Any], wide: bool = False, chart: bool = False) -> Group:
     w = doc["workload"]
     sim = "simulation" in doc
-    title = f"{w['name']} — {w['tasks']} tasks per {w['period']}, prices as of {doc['as_of']}"
+    title = f"{w['name']} — {figure(w['tasks'])} tasks per {w['period']}, prices as of {doc['as_of']}"
     parts: list[Any] = [grid(doc["results"], (WIDE_SIMULATED if sim else WIDE) if wide else DECIDING, title)]
     if sim and not wide:
         parts += [Text(), grid(doc["results"], SIMULATED, "Simulated cost per completed task")]
