@@ -28,7 +28,12 @@ def layout_width() -> int | None:
 def print_rich(renderable: Any) -> None:
     """Print tables and text for people at `layout_width()`. A table wider than that is printed whole, never cut."""
     console = Console(file=STDOUT, highlight=False, soft_wrap=False, emoji=False, width=layout_width() or UNLIMITED)
-    console.print(renderable, crop=False)
+    if console.is_terminal:
+        console.print(renderable, crop=False)
+        return
+    with console.capture() as captured:  # in a pipe or a file, no padding after the last character of a line
+        console.print(renderable, crop=False)
+    write_stdout("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def print_json(data: Any) -> None:
