@@ -89,9 +89,10 @@ FIGURES = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
 """What `figures` returns: the costs simulation, sensitivity and break-even vary."""
 
 
-def figures(job: Job) -> dict[str, Any]:
-    """The figures simulation, sensitivity and break-even vary, for one job: Decimals, or draws alike."""
-    bill = charge(job)
+def figures(job: Job, bill: Bill | None = None) -> dict[str, Any]:
+    """The figures simulation, sensitivity and break-even vary, for one job (and its bill, where already charged):
+    Decimals, or draws alike."""
+    bill = charge(job) if bill is None else bill
     cost = per_task_cost(bill, job)
     return {
         "success_adjusted_cost": cost / job.S,

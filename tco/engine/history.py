@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from tco.engine.compare import charge, figures
+from tco.engine.compare import charge, figures, per_task_cost
 from tco.engine.inputs import at_point, inputs
 from tco.engine.job import Job
 from tco.errors import Problem, TcoError, candidate_error, nearest
@@ -71,9 +71,9 @@ def absent(selection: Selection, offer_id: str, reroute: bool = False) -> Absent
     ref = selection.find(offer_id)
     if ref is None:
         return Absent("not_offered", f"not in {vendor} {selection.books[vendor].version}")
-    if ref.offer.released is not None and ref.offer.released > day:
+    if not ref.offer.released_by(day):
         return Absent("not_released", f"released on {ref.offer.released}")
-    if ref.offer.retired is not None and ref.offer.retired <= day and not reroute:
+    if ref.offer.retired_by(day) and not reroute:
         replacement = f", replaced by {ref.offer.replacement}" if ref.offer.replacement else ""
         return Absent("retired", f"retired on {ref.offer.retired}{replacement}")
     return None
@@ -86,7 +86,8 @@ def entry(workload: Workload, index: int, selection: Selection) -> Entry:
     if missing is None:
         try:
             job = Job.of(workload, index, selection)
-            found, bill = figures(job), charge(job)
+            bill = charge(job)
+            found = figures(job, bill)
         except TcoError as error:
             ref = selection.get(candidate.offer)
             needs = [candidate.model, getattr(ref.offer, "spillover_offer", None)]
@@ -99,7 +100,7 @@ def entry(workload: Workload, index: int, selection: Selection) -> Entry:
                 ref = selection.find(bill.breakdown[key]) if isinstance(bill.breakdown.get(key), str) else None
                 if ref:
                     books[ref.source.file] = ref.source
-            found["per_task_cost"] = found["period_cost"] / job.tasks
+            found["per_task_cost"] = per_task_cost(bill, job)
             return Entry(candidate.name, candidate.offer, found, None, tuple(sorted(books.values(), key=lambda b: b.vendor)))
     return Entry(candidate.name, candidate.offer, None, missing, ())
 

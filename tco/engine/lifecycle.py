@@ -30,7 +30,7 @@ def status(ref: OfferRef, day: dt.date, in_force: bool = True) -> str:
     """One word or two for listings: on sale, deprecated, retired, not released, or not sold (not in the version
     in force on `day`)."""
     offer = ref.offer
-    if is_retired(ref, day):
+    if ref.offer.retired_by(day):
         return "retired"
     if offer.released is not None and day < offer.released or not in_force and ref.source.version > day:
         return "not released"
@@ -39,24 +39,20 @@ def status(ref: OfferRef, day: dt.date, in_force: bool = True) -> str:
     return "deprecated" if deprecation_warning(ref, day) else "on sale"
 
 
-def is_retired(ref: OfferRef, day: dt.date) -> bool:
-    return ref.offer.retired is not None and ref.offer.retired <= day
-
-
 def priced_offer(ref: OfferRef, selection: Selection, reroute: bool,
                  error: Callable[[str], TcoError]) -> tuple[OfferRef, tuple[str, ...]]:
     """The offer to price for a candidate that names `ref`, and the lifecycle warnings to show with its result."""
     day = selection.as_of
     released = ref.offer.released
-    if released is not None and day < released:
+    if not ref.offer.released_by(day):
         raise error(f"{ref.id} is not released until {released}, after the as-of date {day}"
                     f"{selection.when_on_sale(ref.id)}")
-    if not is_retired(ref, day):
+    if not ref.offer.retired_by(day):
         warning = deprecation_warning(ref, day)
         return ref, (warning,) if warning else ()
     seen = [ref.id]
     current = ref
-    while is_retired(current, day):
+    while current.offer.retired_by(day):
         offer = current.offer
         gone = f"{current.id} was retired on {offer.retired}, on or before the as-of date {day}"
         if offer.replacement is None:

@@ -285,5 +285,5 @@ def stale_offers(catalog: Catalog, today: dt.date, max_age_days: int) -> list[St
     return [
         StaleOffer(oid, ref.source.version, ref.offer.retrieved, (today - ref.offer.retrieved).days)
         for oid, ref in catalog.as_of(NEWEST).offers.items()
-        if (today - ref.offer.retrieved).days > max_age_days and not (ref.offer.retired and ref.offer.retired <= today)
+        if (today - ref.offer.retrieved).days > max_age_days and not ref.offer.retired_by(today)
     ]

@@ -125,13 +125,9 @@ def load_selection(root: Path | None, as_of: dt.date, offer_ids: Iterable[str]) 
     selection = Selection(as_of, {v: versions[-1] for v, versions in catalog.books.items()}, catalog.tokenizers,
                           catalog.offer_ids, catalog)
     found = [selection.find(i) for i in wanted]
-    if _cross_references(catalog, located) or any(r is None or not _on_sale(r.offer, as_of) for r in found):
+    if _cross_references(catalog, located) or any(r is None or not r.offer.on_sale(as_of) for r in found):
         return load_catalog(root).as_of(as_of)
     return selection
-
-
-def _on_sale(offer: Any, day: dt.date) -> bool:
-    return (offer.released is None or offer.released <= day) and (offer.retired is None or day < offer.retired)
 
 
 def _read_vendors(root: Path, as_of: dt.date, vendors: set[str]) -> tuple[Catalog, dict[str, Located]]:

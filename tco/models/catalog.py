@@ -138,7 +138,7 @@ class Selection:
         if not listed:
             return None
         offer = listed[-1].book.offers[key]
-        return OfferRef(offer_id, offer, listed[-1]) if offer.retired and offer.retired <= self.as_of else None
+        return OfferRef(offer_id, offer, listed[-1]) if offer.retired_by(self.as_of) else None
 
     def explain_missing(self, offer_id: str) -> str:
         """Why `offer_id` is not on sale on this date, with the nearest valid ids."""

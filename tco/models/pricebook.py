@@ -54,6 +54,17 @@ class OfferBase(Sourced):
     replacement: str | None = None
     """The offer id (`vendor/offer`) the vendor names as its successor."""
 
+    def released_by(self, day: Date) -> bool:
+        """Sold on or before `day` (an offer without a release date always was)."""
+        return self.released is None or self.released <= day
+
+    def retired_by(self, day: Date) -> bool:
+        """Shut down on or before `day`."""
+        return self.retired is not None and self.retired <= day
+
+    def on_sale(self, day: Date) -> bool:
+        return self.released_by(day) and not self.retired_by(day)
+
     @model_validator(mode="after")
     def _lifecycle_in_order(self) -> OfferBase:
         dates = [(k, getattr(self, k)) for k in ("released", "deprecated", "retired") if getattr(self, k) is not None]
