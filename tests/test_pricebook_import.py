@@ -276,6 +276,23 @@ def test_real_package_data_on_the_bundled_books(tco):
     assert doc["written"] == []
 
 
+def test_real_package_data_maps_cloud_resellers(tco):
+    """aws-bedrock offers are compared with genai-prices' `aws` provider through their Bedrock model ids (the
+    global. inference-profile id picks genai-prices' Global entry, not its regional one), and agree with it;
+    azure offers are looked up in its `azure` provider, which prices no gpt-5.x model."""
+    pytest.importorskip("genai_prices")
+    run = tco("pricebook", "import", "genai-prices", "--dry-run", "--format", "json")
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    models = {m["offer"]: m["model"] for m in doc["matches"]}
+    assert models["aws-bedrock/claude-sonnet-4.6"] == "global.anthropic.claude-sonnet-4-6-v1:0"
+    assert models["aws-bedrock/llama4-maverick"] == "meta.llama4-maverick-17b-instruct-v1:0"
+    assert models["aws-bedrock/gpt-oss-120b"] == "openai.gpt-oss-120b-1:0"
+    assert models["azure/gpt-5.4-global"] is None
+    assert any(n["offer"].startswith("azure/") for n in doc["new_offers"])  # its azure models were read
+    assert [d for d in doc["differences"] if d["offer"].startswith("aws-bedrock/")] == []
+
+
 # --- history from genai-prices' start dates ------------------------------------------------------------------
 
 
