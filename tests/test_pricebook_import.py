@@ -164,6 +164,25 @@ def test_peak_rates_when_priced_by_time_of_day(catalog):
         ("rates.input_mtok", D(6)), ("rates.output_mtok", D(30))}
 
 
+def test_one_model_for_several_offers_is_not_drafted(tmp_path):
+    """A reseller sells one model at two prices (Azure's Global and Data Zone deployments): genai-prices' single
+    price for it is reported against both offers and drafted into neither."""
+    tree = tmp_path / "pricebooks"
+    shutil.copytree(PRICEBOOKS, tree)
+    book = tree / "example" / "2026-01-01.yaml"
+    book.write_text(book.read_text().replace("  y:\n", (
+        "  x-datazone:\n    scheme: per_token\n    name: Offer X, Data Zone\n    model: offer-x\n"
+        "    tokenizer: o200k\n    rates: {input_mtok: 3.3, output_mtok: 16.5}\n"
+        "    source_urls: [https://example.com/fixture]\n    retrieved: 2026-01-01\n  y:\n")))
+    result = draft(load_catalog(tree), dt.date(2026, 3, 1))
+    assert [(m.offer, m.model) for m in result.matches] == [("example/x", "offer-x-2026"), ("example/x-datazone", "offer-x-2026")]
+    inputs = {(d.offer, d.theirs, d.drafted) for d in result.differences if d.field == "rates.input_mtok"}
+    assert inputs == {("example/x", D("2.5"), False), ("example/x-datazone", D("2.5"), False)}
+    assert all("one genai-prices model for example/x, example/x-datazone; not drafted" in d.note for d in result.differences)
+    drafted = result.drafts["example"].offers  # drafted for the new model only, x and x-datazone as published
+    assert drafted["x"].rates.input_mtok == D(3) and drafted["x-datazone"].rates.input_mtok == D("3.3")
+
+
 def test_no_provider_or_model(catalog):
     result = gp.draft(catalog, [Provider("example", [])], "fake", dt.date(2026, 3, 1), dt.date(2026, 3, 1))
     assert result.matches == [gp.OfferMatch("example/x", None)]
@@ -274,6 +293,23 @@ def test_real_package_data_on_the_bundled_books(tco):
     assert models["anthropic/claude-sonnet-4.6"] == "claude-sonnet-4-6"
     assert models["openai/gpt-5.4"] == "gpt-5.4"
     assert doc["written"] == []
+
+
+def test_real_package_data_maps_cloud_resellers(tco):
+    """aws-bedrock offers are compared with genai-prices' `aws` provider through their Bedrock model ids (the
+    global. inference-profile id picks genai-prices' Global entry, not its regional one), and agree with it;
+    azure offers are looked up in its `azure` provider, which prices no gpt-5.x model."""
+    pytest.importorskip("genai_prices")
+    run = tco("pricebook", "import", "genai-prices", "--dry-run", "--format", "json")
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    models = {m["offer"]: m["model"] for m in doc["matches"]}
+    assert models["aws-bedrock/claude-sonnet-4.6"] == "global.anthropic.claude-sonnet-4-6-v1:0"
+    assert models["aws-bedrock/llama4-maverick"] == "meta.llama4-maverick-17b-instruct-v1:0"
+    assert models["aws-bedrock/gpt-oss-120b"] == "openai.gpt-oss-120b-1:0"
+    assert models["azure/gpt-5.4-global"] is None
+    assert any(n["offer"].startswith("azure/") for n in doc["new_offers"])  # its azure models were read
+    assert [d for d in doc["differences"] if d["offer"].startswith("aws-bedrock/")] == []
 
 
 # --- history from genai-prices' start dates ------------------------------------------------------------------

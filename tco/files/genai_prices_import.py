@@ -7,7 +7,8 @@ request context such as `{"processing": "batch"}`). A price is a `Decimal` in US
 `TieredPrices` (a base and tiers above an input-token threshold, billed on the whole request).
 
 The drafts keep our ids, names, tokenizers, notes and structure; they change only rates that both sides carry and
-that differ. Every other difference (a service tier or long-context tier one side lacks) is reported, not drafted.
+that differ. Every other difference (a service tier or long-context tier one side lacks, or any rate of a model
+that several of our offers match, such as a reseller's Global and Data Zone deployments) is reported, not drafted.
 This module reads the data by its shape, so tests can hand it a small fake instead of the package.
 """
 
@@ -17,7 +18,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,9 @@ SOURCE = "genai-prices"
 REPOSITORY = "https://github.com/pydantic/genai-prices"
 
 PROVIDERS: dict[str, str] = {"xai": "x-ai", "aws-bedrock": "aws", "bedrock": "aws"}
-"""tco vendor → genai-prices provider id, where the two differ (by default they are the same)."""
+"""tco vendor → genai-prices provider id, where the two differ (by default they are the same, as for azure).
+aws-bedrock offers name their Bedrock model id (`global.anthropic.…` for a Global cross-Region profile), which picks
+the matching genai-prices entry."""
 
 RATE_KEYS: dict[str, tuple[str, ...]] = {
     "input_mtok": ("input_text_mtok", "input_mtok"),
@@ -387,6 +390,24 @@ def new_offer(model: Any, provider: Any, catalog: Catalog, vendor: str, source: 
         return key, None, f"its prices do not make a valid offer ({e.errors()[0]['msg']})"
 
 
+def _offers_by_model(vendor: str, found: Mapping[str, tuple[Any, str] | None]) -> dict[str, list[str]]:
+    """genai-prices model id → the ids of our offers it matched."""
+    out: dict[str, list[str]] = {}
+    for key, hit in found.items():
+        if hit is not None:
+            out.setdefault(hit[0].id, []).append(f"{vendor}/{key}")
+    return out
+
+
+def _undrafted_if_shared(diffs: list[RateDifference], offers: list[str]) -> list[RateDifference]:
+    """Differences a person must decide when one genai-prices model matches several of our offers (a reseller's
+    Global and Data Zone deployments of one model, say): one price cannot be right for all of them."""
+    if len(offers) < 2:
+        return diffs
+    note = "one genai-prices model for " + ", ".join(offers) + "; not drafted"
+    return [replace(d, drafted=False, note=f"{d.note}; {note}" if d.note else note) for d in diffs]
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -409,11 +430,12 @@ def draft(catalog: Catalog, providers: Iterable[Any], source: str, as_of: dt.dat
         offers = dict(book.book.offers)
         drafted = False
         matched: set[str] = set()
-        for key, offer in book.book.offers.items():
-            if not isinstance(offer, PerTokenOffer):
-                continue
+        found_by_key = {key: find_model(provider, key, offer) if provider is not None else None
+                        for key, offer in book.book.offers.items() if isinstance(offer, PerTokenOffer)}
+        sharing = _offers_by_model(vendor, found_by_key)
+        for key, found in found_by_key.items():
+            offer = book.book.offers[key]
             oid = f"{vendor}/{key}"
-            found = find_model(provider, key, offer) if provider is not None else None
             if found is None:
                 result.matches.append(OfferMatch(oid, None))
                 continue
@@ -421,7 +443,7 @@ def draft(catalog: Catalog, providers: Iterable[Any], source: str, as_of: dt.dat
             matched.add(model.id)
             at, varies = _peak(model, as_of)
             result.matches.append(OfferMatch(oid, model.id, ref, varies, _since(model, at)))
-            diffs = compare_offer(oid, offer, model, at)
+            diffs = _undrafted_if_shared(compare_offer(oid, offer, model, at), sharing[model.id])
             result.differences += diffs
             if any(d.drafted for d in diffs):
                 offers[key] = draft_offer(offer, diffs, model.id, source, provider, as_of)
@@ -466,6 +488,7 @@ def draft_history(catalog: Catalog, providers: Iterable[Any], source: str, since
                 found = find_model(provider, key, offer) if isinstance(offer, PerTokenOffer) else None
                 if found and offer.released is not None:
                     ours[key] = (offer, found[0])
+        sharing = _offers_by_model(vendor, {key: (model, "") for key, (_, model) in ours.items()})
         starts = {d for offer, model in ours.values() for d in (*_start_dates(model), offer.released)
                   if d and since < d < until}
         have = {b.version for b in versions}
@@ -479,7 +502,7 @@ def draft_history(catalog: Catalog, providers: Iterable[Any], source: str, since
                 oid = f"{vendor}/{key}"
                 at, varies = _peak(model, when)
                 result.matches.append(OfferMatch(oid, model.id, None, varies, _since(model, at)))
-                diffs = compare_offer(oid, offer, model, at)
+                diffs = _undrafted_if_shared(compare_offer(oid, offer, model, at), sharing[model.id])
                 result.differences += diffs
                 drafted = any(d.drafted for d in diffs)
                 offers[key] = draft_offer(offer, diffs, model.id, source, provider, day, when) if drafted else offer
