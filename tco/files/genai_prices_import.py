@@ -32,7 +32,9 @@ SOURCE = "genai-prices"
 REPOSITORY = "https://github.com/pydantic/genai-prices"
 
 PROVIDERS: dict[str, str] = {"xai": "x-ai", "aws-bedrock": "aws", "bedrock": "aws"}
-"""tco vendor → genai-prices provider id, where the two differ (by default they are the same)."""
+"""tco vendor → genai-prices provider id, where the two differ (by default they are the same: the hosts groq,
+fireworks, cerebras and together keep genai-prices' ids; its `huggingface_together` is Hugging Face's router to Together,
+priced as Hugging Face lists it, so it maps to no vendor)."""
 
 RATE_KEYS: dict[str, tuple[str, ...]] = {
     "input_mtok": ("input_text_mtok", "input_mtok"),
