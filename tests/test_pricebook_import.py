@@ -278,7 +278,7 @@ def test_real_package_data_on_the_bundled_books(tco):
 
 def test_real_package_data_on_the_open_weight_hosts(tco):
     """The hosts' vendor ids are genai-prices' provider ids, and each offer's `model` is the id the host's API takes
-    (Fireworks' routed `accounts/fireworks/models/...` included), so every offer finds its genai-prices model."""
+    (Fireworks' routed `accounts/fireworks/models/...` included), so every offer genai-prices knows finds its model."""
     pytest.importorskip("genai_prices")
     run = tco("pricebook", "import", "genai-prices", "--dry-run", "--format", "json")
     doc = json.loads(run.out)
@@ -289,7 +289,8 @@ def test_real_package_data_on_the_open_weight_hosts(tco):
     assert models["together/kimi-k3"] == "moonshotai/Kimi-K3"
     newest = load_catalog(REPO / "pricebooks").as_of(dt.date.max)
     carried = {f"{h}/{key}" for h in hosts for key in newest.books[h].book.offers}
-    assert set(models) == carried and None not in models.values()
+    assert set(models) == carried
+    assert {offer for offer, model in models.items() if model is None} == {"groq/qwen3.6-27b"}  # not in genai-prices 0.2.3
 
 
 # --- history from genai-prices' start dates ------------------------------------------------------------------
