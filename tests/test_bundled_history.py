@@ -1,4 +1,5 @@
-"""The bundled price books reproduce what was billed on past dates (`--as-of`), off-peak hours included."""
+"""The bundled price books reproduce what was billed on past dates (`--as-of`), off-peak hours included, and what the
+open-weight hosts bill today for the same model."""
 
 import json
 
@@ -30,5 +31,23 @@ candidates:
 def test_as_of_prices_an_offer_as_it_was_billed(tco, write, offer, as_of, off_peak, call_charge):
     path = write("workload.yaml", WORKLOAD.format(offer=offer, off_peak=off_peak, tokenizer="deepseek" if offer.startswith("deepseek") else "o200k"))
     result = tco("compare", str(path), "--as-of", as_of, "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["results"][0]["breakdown"]["call_charge"] == call_charge
+
+
+@pytest.mark.parametrize(
+    ("offer", "batch_share", "call_charge"),
+    [
+        ("groq/gpt-oss-120b", 0, "0.75"),  # $0.15 in + $0.60 out
+        ("groq/gpt-oss-120b", 1, "0.375"),  # Groq's Batch API: half of both
+        ("fireworks/gpt-oss-120b", 0.5, "0.5625"),  # half the calls at $0.075 + $0.30: (0.75 + 0.375) / 2
+        ("together/gpt-oss-120b", 0, "0.75"),
+        ("cerebras/gpt-oss-120b", 0, "1.1"),  # $0.35 + $0.75
+    ],
+)
+def test_gpt_oss_on_the_open_weight_hosts(tco, write, offer, batch_share, call_charge):
+    workload = WORKLOAD.format(offer=offer, off_peak=0, tokenizer="o200k-harmony").replace(
+        "off_peak_share: 0", f"batch_share: {batch_share}")
+    result = tco("compare", str(write("workload.yaml", workload)), "--as-of", "2026-12-02", "--format", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["results"][0]["breakdown"]["call_charge"] == call_charge

@@ -15,7 +15,7 @@ import pytest
 from tco.errors import TcoError
 from tco.files import genai_prices_import as gp
 from tco.files.pricebooks import load_catalog
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 PRICEBOOKS = FIXTURES / "pricebooks"
 
@@ -310,6 +310,23 @@ def test_real_package_data_maps_cloud_resellers(tco):
     assert models["azure/gpt-5.4-global"] is None
     assert any(n["offer"].startswith("azure/") for n in doc["new_offers"])  # its azure models were read
     assert [d for d in doc["differences"] if d["offer"].startswith("aws-bedrock/")] == []
+
+
+def test_real_package_data_on_the_open_weight_hosts(tco):
+    """The hosts' vendor ids are genai-prices' provider ids, and each offer's `model` is the id the host's API takes
+    (Fireworks' routed `accounts/fireworks/models/...` included), so every offer genai-prices knows finds its model."""
+    pytest.importorskip("genai_prices")
+    run = tco("pricebook", "import", "genai-prices", "--dry-run", "--format", "json")
+    doc = json.loads(run.out)
+    hosts = ("groq", "fireworks", "cerebras", "together")
+    models = {m["offer"]: m["model"] for m in doc["matches"] if m["offer"].startswith(tuple(f"{h}/" for h in hosts))}
+    assert models["groq/gpt-oss-120b"] == models["together/gpt-oss-120b"] == "openai/gpt-oss-120b"
+    assert models["fireworks/kimi-k2.6"] == "kimi-k2p6" and models["cerebras/gpt-oss-120b"] == "gpt-oss-120b"
+    assert models["together/kimi-k3"] == "moonshotai/Kimi-K3"
+    newest = load_catalog(REPO / "pricebooks").as_of(dt.date.max)
+    carried = {f"{h}/{key}" for h in hosts for key in newest.books[h].book.offers}
+    assert set(models) == carried
+    assert {offer for offer, model in models.items() if model is None} == {"groq/qwen3.6-27b"}  # not in genai-prices 0.2.3
 
 
 # --- history from genai-prices' start dates ------------------------------------------------------------------

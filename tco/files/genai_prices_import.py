@@ -33,9 +33,10 @@ SOURCE = "genai-prices"
 REPOSITORY = "https://github.com/pydantic/genai-prices"
 
 PROVIDERS: dict[str, str] = {"xai": "x-ai", "aws-bedrock": "aws", "bedrock": "aws"}
-"""tco vendor → genai-prices provider id, where the two differ (by default they are the same, as for azure).
-aws-bedrock offers name their Bedrock model id (`global.anthropic.…` for a Global cross-Region profile), which picks
-the matching genai-prices entry."""
+"""tco vendor → genai-prices provider id, where the two differ (by default they are the same, as for azure and
+the hosts groq, fireworks, cerebras and together). aws-bedrock offers name their Bedrock model id (`global.anthropic.…`
+for a Global cross-Region profile), which picks the matching genai-prices entry. genai-prices' `huggingface_together`
+is Hugging Face's router to Together, priced as Hugging Face lists it, so it maps to no vendor."""
 
 RATE_KEYS: dict[str, tuple[str, ...]] = {
     "input_mtok": ("input_text_mtok", "input_mtok"),
