@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tco.files.output import printable
-from tco.report.text import break_even, figure, money, ranges_note, share, simulated, simulation_note
+from tco.report.text import break_even, figure, money, ranges_note, simulated, simulation_note
 
 COLUMNS = ("#", "Candidate", "Scheme", "Per task", "Per task done by AI", "Per completed task", "Period cost",
            "Fixed", "Failure spend", "Failure paid by", "Volume risk", "Break-even success")

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from tco.report.charts import Axis, Bar, Histogram
 from tco.report.grid import Column, Grid
-from tco.report.text import break_even, figure, money, ranges_note, share, simulated, simulation_note
+from tco.report.text import break_even, figure, money, ranges_note, simulated, simulation_note
 
 Cell = Callable[[int, dict[str, Any]], Any]
 FIGURES: dict[str, tuple[Column, Cell]] = {
