@@ -42,8 +42,10 @@ ProbabilityOrRange = uncertain("Probability", Probability, proportion=True)
 RetryRateOrRange = uncertain("RetryRate", RetryRate, proportion=True)
 MonthsOrRange = uncertain("Months", Months)
 SpreadOrRange = uncertain("Spread", Annotated[Number, Field(ge=0), at_most(100, "coefficient of variation")])
-SEAT_USAGE_CV = Decimal(1)
-"""Default spread of use across seats: see docs/cost-model.md, "Seats as billed"."""
+SEAT_USAGE_CV = Decimal("1.85")
+"""Default spread of use across seats (docs/cost-model.md, "Seats as billed"): Jellyfish's analysis of Claude Code use
+(Business Insider, May 2026) found the top tenth of developers using about 10 times the tokens of mid-level users;
+read as the top decile's mean at 10 × the median, a lognormal has σ = 1.22, a coefficient of variation of 1.85."""
 
 
 class Task(Strict):
@@ -248,6 +250,6 @@ class Workload(Strict):
     pricebooks: list[str] = []
     """Price-book directories laid over the bundled ones (paths relative to this file); `--pricebooks` goes on top."""
     seat_usage_cv: SpreadOrRange | None = None
-    """Coefficient of variation of one seat's monthly use, for allowances each seat holds on its own (default
-    SEAT_USAGE_CV, 1: see docs/cost-model.md); 0 means every seat uses exactly the mean."""
+    """Coefficient of variation of one seat's monthly use, for allowances each seat holds on its own (default 1.85,
+    from a published spread of Claude Code use: see docs/cost-model.md); 0 means every seat uses exactly the mean."""
 
