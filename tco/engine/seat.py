@@ -9,7 +9,7 @@ from tco.engine.bill import Bill
 from tco.engine.elementwise import maximum, most, possibly
 from tco.engine.job import Job
 from tco.engine.seat_spread import expected_excess
-from tco.engine.usage import api_usd_per_attempt, requests_per_attempt
+from tco.engine.usage import api_usd_per_attempt, requests_per_attempt, token_rate_per_attempt
 from tco.errors import nearest
 from tco.models.pricebook import SeatOffer
 from tco.models.workload import SEAT_USAGE_CV
@@ -60,6 +60,9 @@ def bill(job: Job) -> Bill:
             per_attempt, detail = requests_per_attempt(job, offer.model_multipliers)
         else:
             per_attempt, detail = api_usd_per_attempt(job)
+            if allowance.token_rate_mtok is not None:
+                surcharge, more = token_rate_per_attempt(job, allowance.token_rate_mtok)
+                per_attempt, detail = per_attempt + surcharge, detail | more
             if allowance.unit == "credit":
                 per_attempt = per_attempt / allowance.usd_per_credit
         used = job.tasks * job.E * per_attempt

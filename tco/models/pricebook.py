@@ -111,6 +111,9 @@ class Allowance(Strict):
     """Units included per seat per month."""
     usd_per_credit: Positive | None = None
     """For unit credit: dollars of API-rate usage one credit covers."""
+    token_rate_mtok: MtokRate | None = None
+    """For unit usd: USD per million tokens (input, cached and output alike) added to the API-rate cost of the
+    usage, included and past the allowance (Cursor's Token Rate on Teams plans)."""
     pooling: Literal["pooled", "per_seat"] = "pooled"
     """pooled: one allowance shared by all the seats bought (Copilot Business credits); per_seat: each seat's own,
     so a heavy user's overage is not covered by a light user's unused allowance (Cursor). Default pooled, as every
@@ -120,6 +123,8 @@ class Allowance(Strict):
     def _credit_needs_price(self) -> Allowance:
         if (self.unit == "credit") != (self.usd_per_credit is not None):
             raise ValueError("usd_per_credit is required with unit credit and only then")
+        if self.token_rate_mtok is not None and self.unit != "usd":
+            raise ValueError("token_rate_mtok applies to an allowance in unit usd only")
         return self
 
 
