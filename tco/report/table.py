@@ -80,14 +80,21 @@ def histograms(doc: dict[str, Any]) -> Grid:
                 title=f"Cost per completed task in {doc['simulation']['draws']:,} draws (each row to its tallest bin)")
 
 
+def contract_note(doc: dict[str, Any]) -> str:
+    """The first-ranked candidate's bill over the workload's contract term."""
+    best = doc["results"][0]
+    return (f"Over the {doc['workload']['term_months']}-month term (one-off costs once): {best['candidate']} "
+            f"{money(best['contract_cost'])}.")
+
+
 def render(doc: dict[str, Any], wide: bool = False, chart: bool = False) -> Group:
     w = doc["workload"]
     sim = "simulation" in doc
     title = f"{w['name']} — {figure(w['tasks'])} tasks per {w['period']}, prices as of {doc['as_of']}"
     keys = (WIDE_SIMULATED if sim else WIDE) if wide else DECIDING
-    if "term_months" in w:
+    term = w.get("term_months")
+    if term is not None and wide:
         keys = (*keys, "contract")
-        title += f", contract of {w['term_months']} months"
     parts: list[Any] = [grid(doc["results"], keys, title)]
     if sim and not wide:
         parts += [Text(), grid(doc["results"], SIMULATED, "Simulated cost per completed task")]
@@ -101,8 +108,9 @@ def render(doc: dict[str, Any], wide: bool = False, chart: bool = False) -> Grou
         Text(f"{people}  Price books: {books}."),
         *([Text(simulation_note(doc))] if sim else []),
         *([Text(ranges_note(doc))] if doc["ranges"] and not sim else []),
+        *([Text(contract_note(doc))] if term is not None and doc["results"] else []),
         *([] if wide else [Text("More with --wide: scheme, per task started, fixed and failure spend, volume risk, "
-                               "break-even success rate.")]),
+                               "break-even success rate" + (", contract cost." if term is not None else "."))]),
         Text(doc["verdict"]["text"], style="bold"),
     ]
     for r in doc["results"]:
