@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tco.engine.compare import CandidateResult, Comparison, compare, ranked_by
-from tco.errors import TcoError, gather, nearest
+from tco.errors import Problem, TcoError, gather, nearest
 from tco.files.pricebooks import Books, Roots, display, load_catalog, load_selection, named_offers
 from tco.files.workloads import WorkloadFile, load_workload
 from tco.files.yaml_source import Located, read_yaml
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from tco.engine.simulate import Progress, Simulation
@@ -24,7 +27,8 @@ def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Roots = None
     located = read_yaml(workload_path, display(workload_path))
     selection, problems = None, []
     try:
-        selection = load_selection(with_workload_books(pricebooks, located, workload_path), as_of, named_offers(located.data))
+        selection = workload_books(pricebooks, located, workload_path,
+                                   lambda books: load_selection(books, as_of, named_offers(located.data)))
     except TcoError as e:
         problems = e.problems
     try:
@@ -39,13 +43,15 @@ def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Roots = None
         raise source.locate(e) from None
 
 
-def with_workload_books(pricebooks: Roots, located: Located, workload_path: Path) -> Roots:
-    """The price books to read with the workload's own `pricebooks:` directories (relative to its file) laid under
-    those given; an entry that is not a directory is an error at its line."""
+def workload_books(pricebooks: Roots, located: Located, workload_path: Path, load: Callable[[Roots], T]) -> T:
+    """`load` the price books with the workload's own `pricebooks:` directories (relative to its file) laid under
+    those given. An entry that is not a directory is an error at its line, and so is a problem in a file of one that
+    has no line of its own (a misnamed file), so that every error names the workload's line it comes from."""
     given = located.data.get("pricebooks") if isinstance(located.data, dict) else None
     if not isinstance(given, list) or not given:
-        return pricebooks
-    dirs, problems = [], []
+        return load(pricebooks)
+    dirs: list[tuple[int, Path]] = []
+    problems = []
     for i, entry in enumerate(given):
         if not isinstance(entry, str):
             continue  # the workload's own validation says what is wrong with it
@@ -53,10 +59,24 @@ def with_workload_books(pricebooks: Roots, located: Located, workload_path: Path
         if not path.is_dir():
             found = "is a file; expected a price-book directory" if path.exists() else f"no such price-book directory ({display(path)})"
             problems.append(located.problem(("pricebooks", i), found))
-        dirs.append(path)
+        dirs.append((i, path))
     if problems:
         raise TcoError(problems)
-    return Books.of(pricebooks).under(dirs)
+    try:
+        return load(Books.of(pricebooks).under([d for _, d in dirs]))
+    except TcoError as e:
+        raise TcoError([_at_entry(p, located, dirs) for p in e.problems]) from None
+
+
+def _at_entry(problem: Problem, located: Located, dirs: list[tuple[int, Path]]) -> Problem:
+    """A problem without a line in a file under a workload's price-book directory, placed at that entry's line."""
+    if problem.line is not None or not problem.file:
+        return problem
+    where = Path(problem.file).resolve()
+    for i, d in reversed(dirs):
+        if where == d or d in where.parents:
+            return located.problem(("pricebooks", i), f"{problem.file}: {problem.message}")
+    return problem
 
 
 def simulation_for(comparison: Comparison, source: WorkloadFile, draws: int, seed: int = 0,
@@ -92,7 +112,7 @@ def run_history(workload_path: Path, start: dt.date | None, end: dt.date,
 
     located = read_yaml(workload_path, display(workload_path))
     source, catalog = gather(lambda: load_workload(located),
-                             lambda: load_catalog(with_workload_books(pricebooks, located, workload_path)))
+                             lambda: workload_books(pricebooks, located, workload_path, load_catalog))
     try:
         return document(history(source.workload, catalog, start, end), source)
     except TcoError as e:

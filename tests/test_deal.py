@@ -261,3 +261,16 @@ def test_ranges_in_the_deal_are_simulated_and_varied(tco, write):
     even = tco("breakeven", str(path), "example/x", "example/y", "--vary", "discount", "--pricebooks", BOOKS,
                "--as-of", AS_OF, "--format", "json")
     assert even.code == 0, even.err
+
+
+def test_a_problem_in_a_workloads_books_is_placed_at_its_entry(tco, write, tmp_path):
+    (tmp_path / "quotes" / "acme").mkdir(parents=True)
+    (tmp_path / "quotes" / "acme" / "latest.yaml").write_text("vendor: acme\n")
+    path = write("deal.yaml", WORKLOAD + """\
+        pricebooks: [quotes]
+        candidates:
+          - {offer: acme/x, success_rate: 0.8}
+        """.replace("        ", ""))
+    run = tco("compare", str(path), "--pricebooks", BOOKS, "--as-of", AS_OF)
+    assert run.code == 2
+    assert "deal.yaml:6: pricebooks[0]: " in run.err and "latest.yaml: a price-book file is named by its effective date" in run.err
