@@ -274,3 +274,17 @@ def test_a_problem_in_a_workloads_books_is_placed_at_its_entry(tco, write, tmp_p
     run = tco("compare", str(path), "--pricebooks", BOOKS, "--as-of", AS_OF)
     assert run.code == 2
     assert "deal.yaml:6: pricebooks[0]: " in run.err and "latest.yaml: a price-book file is named by its effective date" in run.err
+
+
+def test_breakeven_varies_a_fixed_cost(tco, write):
+    path = write("deal.yaml", WORKLOAD + """\
+        candidates:
+          - {offer: example/x, success_rate: 0.8, fixed_costs: [{name: bot, per_month: 1000}]}
+          - {offer: example/y, success_rate: 0.65}
+        """.replace("        ", ""))
+    run = tco("breakeven", str(path), "example/x", "example/y", "--vary", "candidates[0].fixed_costs[0].per_month",
+              "--pricebooks", BOOKS, "--as-of", AS_OF, "--format", "json")
+    assert run.code == 0, run.err
+    [crossing] = json.loads(run.out)["crossings"]
+    # x: 6.0765 + bot / 10,000 per completed task; y (0.99 × 0.65 + 2 review + 0.35 × 20) = 9.6435: bot = $35,670
+    assert Decimal(35670) <= Decimal(crossing["value"]) <= Decimal("35670.1")  # found to 6 significant figures
