@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tco.engine.compare import CandidateResult, Comparison, compare, ranked_by
-from tco.errors import TcoError, gather, nearest
-from tco.files.pricebooks import display, load_catalog, load_selection, named_offers
+from tco.errors import Problem, TcoError, gather, nearest
+from tco.files.pricebooks import Books, Roots, display, load_catalog, load_selection, named_offers
 from tco.files.workloads import WorkloadFile, load_workload
-from tco.files.yaml_source import read_yaml
+from tco.files.yaml_source import Located, read_yaml
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from tco.engine.simulate import Progress, Simulation
 
 
-def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Path | None = None) -> tuple[Comparison, WorkloadFile]:
+def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Roots = None) -> tuple[Comparison, WorkloadFile]:
     """Load a workload and the price books in force on `as_of` (of the vendors it names), and cost every candidate;
     the problems of the workload, of its candidates' offers and of the price books are reported together."""
     located = read_yaml(workload_path, display(workload_path))
     selection, problems = None, []
     try:
-        selection = load_selection(pricebooks, as_of, named_offers(located.data))
+        selection = workload_books(pricebooks, located, workload_path,
+                                   lambda books: load_selection(books, as_of, named_offers(located.data)))
     except TcoError as e:
         problems = e.problems
     try:
@@ -39,6 +43,42 @@ def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Path | None 
         raise source.locate(e) from None
 
 
+def workload_books(pricebooks: Roots, located: Located, workload_path: Path, load: Callable[[Roots], T]) -> T:
+    """`load` the price books with the workload's own `pricebooks:` directories (relative to its file) laid under
+    those given. An entry that is not a directory is an error at its line, and so is a problem in a file of one that
+    has no line of its own (a misnamed file), so that every error names the workload's line it comes from."""
+    given = located.data.get("pricebooks") if isinstance(located.data, dict) else None
+    if not isinstance(given, list) or not given:
+        return load(pricebooks)
+    dirs: list[tuple[int, Path]] = []
+    problems = []
+    for i, entry in enumerate(given):
+        if not isinstance(entry, str):
+            continue  # the workload's own validation says what is wrong with it
+        path = (workload_path.parent / entry).resolve()
+        if not path.is_dir():
+            found = "is a file; expected a price-book directory" if path.exists() else f"no such price-book directory ({display(path)})"
+            problems.append(located.problem(("pricebooks", i), found))
+        dirs.append((i, path))
+    if problems:
+        raise TcoError(problems)
+    try:
+        return load(Books.of(pricebooks).under([d for _, d in dirs]))
+    except TcoError as e:
+        raise TcoError([_at_entry(p, located, dirs) for p in e.problems]) from None
+
+
+def _at_entry(problem: Problem, located: Located, dirs: list[tuple[int, Path]]) -> Problem:
+    """A problem without a line in a file under a workload's price-book directory, placed at that entry's line."""
+    if problem.line is not None or not problem.file:
+        return problem
+    where = Path(problem.file).resolve()
+    for i, d in reversed(dirs):
+        if where == d or d in where.parents:
+            return located.problem(("pricebooks", i), f"{problem.file}: {problem.message}")
+    return problem
+
+
 def simulation_for(comparison: Comparison, source: WorkloadFile, draws: int, seed: int = 0,
                    progress: Progress | None = None) -> Simulation:
     """`draws` joint draws of the workload's ranges, every candidate costed on each."""
@@ -51,7 +91,7 @@ def simulation_for(comparison: Comparison, source: WorkloadFile, draws: int, see
         raise source.locate(e) from None
 
 
-def run_compare(workload_path: Path, as_of: dt.date, pricebooks: Path | None = None,
+def run_compare(workload_path: Path, as_of: dt.date, pricebooks: Roots = None,
                 sort: str = "cost_per_completed_task", draws: int | None = None, seed: int = 0,
                 progress: Progress | None = None) -> dict[str, Any]:
     """The comparison as the JSON-ready document of the output contract; with `draws`, simulated too."""
@@ -64,13 +104,15 @@ def run_compare(workload_path: Path, as_of: dt.date, pricebooks: Path | None = N
 
 
 def run_history(workload_path: Path, start: dt.date | None, end: dt.date,
-                pricebooks: Path | None = None) -> dict[str, Any]:
+                pricebooks: Roots = None) -> dict[str, Any]:
     """Each candidate's costs at every date from `start` to `end` on which a price book it uses changed, as a
     JSON-ready document."""
     from tco.engine.history import history
     from tco.report.history import document
 
-    source, catalog = gather(lambda: load_workload(workload_path), lambda: load_catalog(pricebooks))
+    located = read_yaml(workload_path, display(workload_path))
+    source, catalog = gather(lambda: load_workload(located),
+                             lambda: workload_books(pricebooks, located, workload_path, load_catalog))
     try:
         return document(history(source.workload, catalog, start, end), source)
     except TcoError as e:
@@ -86,7 +128,7 @@ def candidate_named(comparison: Comparison, name: str, option: str) -> Candidate
     raise TcoError(f"{option}: no candidate {name!r} in the workload; expected one of {', '.join(names)}{nearest(name, names)}")
 
 
-def run_sensitivity(workload_path: Path, as_of: dt.date, pricebooks: Path | None = None,
+def run_sensitivity(workload_path: Path, as_of: dt.date, pricebooks: Roots = None,
                     candidate: str | None = None) -> dict[str, Any]:
     """The tornado of one candidate (default: the cheapest) as a JSON-ready document."""
     from tco.engine.sensitivity import tornado
@@ -100,7 +142,7 @@ def run_sensitivity(workload_path: Path, as_of: dt.date, pricebooks: Path | None
         raise source.locate(e) from None
 
 
-def run_breakeven(workload_path: Path, as_of: dt.date, a: str, b: str, vary: str, pricebooks: Path | None = None,
+def run_breakeven(workload_path: Path, as_of: dt.date, a: str, b: str, vary: str, pricebooks: Roots = None,
                   low: Decimal | None = None, high: Decimal | None = None) -> dict[str, Any]:
     """Where candidates `a` and `b` cost the same per completed task as input `vary` moves, as a JSON-ready document."""
     from tco.engine.breakeven import breakeven
@@ -136,7 +178,7 @@ def _since(text: str | None, today: dt.date) -> str | None:
         raise TcoError(f"--since: {text!r} is neither a date (YYYY-MM-DD) nor a number of days (e.g. 30d)") from None
 
 
-def _records_and_pricing(files: list[Path], as_of: dt.date, pricebooks: Path | None, skip_bad: bool,
+def _records_and_pricing(files: list[Path], as_of: dt.date, pricebooks: Roots, skip_bad: bool,
                          content: str = "prose", progress: Progress | None = None) -> tuple[Any, Any]:
     from tco.engine.runs import pricing_for
     from tco.files.runs import read_records
@@ -158,7 +200,7 @@ def _runs_header(records: Any, pricing: Any, as_of: dt.date) -> dict[str, Any]:
 
 
 def run_runs_summary(files: list[Path], as_of: dt.date, by: str = "model", since: str | None = None,
-                     pricebooks: Path | None = None, skip_bad: bool = False,
+                     pricebooks: Roots = None, skip_bad: bool = False,
                      progress: Progress | None = None) -> dict[str, Any]:
     """Runs, success, calls, tokens and cost per group of the call records in `files`, as a JSON-ready document."""
     from tco.engine.runs import summarise, summary_sql
@@ -170,7 +212,7 @@ def run_runs_summary(files: list[Path], as_of: dt.date, by: str = "model", since
 
 
 def runs_summary_sql(dialect: str, as_of: dt.date, by: str = "model", since: str | None = None,
-                     pricebooks: Path | None = None) -> str:
+                     pricebooks: Roots = None) -> str:
     """The summary's aggregation query over a table `calls`, in a warehouse's dialect, every bundled per-token
     offer priced by its id and its model id."""
     from tco.engine.runs import bundled_pricing, summary_sql, transpile
@@ -205,7 +247,7 @@ def read_aggregated(path: Path, by: str = "model", as_of: dt.date | None = None)
 
 
 def run_runs_reprice(files: list[Path], offers: list[str], as_of: dt.date, since: str | None = None,
-                     pricebooks: Path | None = None, skip_bad: bool = False, content: str = "prose",
+                     pricebooks: Roots = None, skip_bad: bool = False, content: str = "prose",
                      progress: Progress | None = None) -> dict[str, Any]:
     """What the runs in `files` cost as billed and on each of `offers`, as a JSON-ready document."""
     from tco.engine.runs import per_token_offer, reprice_sql, repriced
@@ -218,7 +260,7 @@ def run_runs_reprice(files: list[Path], offers: list[str], as_of: dt.date, since
 
 def run_runs_calibrate(files: list[Path], output: Path, as_of: dt.date, human: dict[str, Decimal],
                        name: str | None = None, tasks: Decimal | None = None, since: str | None = None,
-                       pricebooks: Path | None = None, skip_bad: bool = False) -> tuple[Any, WorkloadFile]:
+                       pricebooks: Roots = None, skip_bad: bool = False) -> tuple[Any, WorkloadFile]:
     """Write a workload measured from the runs in `files` to `output` (whole or not at all), and load it back."""
     from tco.engine.runs import calibrate_sql, calibration, totals_sql
     from tco.files.output import write_atomic
@@ -235,7 +277,7 @@ def run_runs_calibrate(files: list[Path], output: Path, as_of: dt.date, human: d
 
 
 def run_runs_compare(files: list[Path], as_of: dt.date, baseline: str | None = None, since: str | None = None,
-                     pricebooks: Path | None = None, skip_bad: bool = False, resamples: int = 2000,
+                     pricebooks: Roots = None, skip_bad: bool = False, resamples: int = 2000,
                      seed: int = 0) -> dict[str, Any]:
     """Each candidate against a baseline on the tasks both ran, with paired bootstrap intervals."""
     from tco.engine.runs import paired_bootstrap, paired_sql

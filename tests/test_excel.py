@@ -90,6 +90,9 @@ ACME: dict[str, Any] = {
                      "counts": "confirmed_only", "platform_fee_month": 500, "included_resolutions_month": 1000, **SRC},
         "agent": {"scheme": "per_conversation", "name": "Acme Conversations", "per_conversation": 2, "per_action": 0.1,
                   "platform_fee_month": 200, "included_conversations_month": 500, **SRC},
+        "seat-teams": {"scheme": "seat", "name": "Acme Teams (per seat)", "seat_month": {"monthly": 40},
+                       "allowance": {"unit": "usd", "per_seat_month": 20, "token_rate_mtok": 0.25, "pooling": "per_seat"},
+                       "overage_per_unit": 1, **SRC},
         "ptu": {"scheme": "provisioned", "name": "Acme PTU", "tokenizer": "wide",
                 "terms": {"hourly": {"unit_hour": 1}, "year": {"unit_month": 221}}, "min_units": 15, "unit_increment": 5,
                 "throughput": {"tokens_per_minute_per_unit": 2400,
@@ -154,6 +157,26 @@ RANGED: dict[str, Any] = {  # every form of range, shared and per candidate; exp
 }
 DRAWS, SEED = 2000, 7
 
+DEAL: dict[str, Any] = {  # the whole deal: a term, fixed costs of every kind, discounts, per-seat allowances
+    "workload": "The whole deal", "period": "quarter", "tasks": 9000, "tokenizer": "o200k", "content": "prose",
+    "seats": 30, "term_months": 24, "seat_usage_cv": 1.3,
+    "task": {"calls": 4, "input_tokens": 3000, "cached_input_share": 0.5, "output_tokens": 400, "max_attempts": 2},
+    "human": {"hourly_cost": 50, "review_minutes": 2, "task_minutes": 15},
+    "fixed_costs": [{"name": "platform", "per_month": 300}, {"name": "integration", "one_off": 12000},
+                    {"name": "licence", "per_year": 2400}],
+    "candidates": [
+        {"offer": "example/x", "success_rate": 0.8, "discount": 0.15, "tokenizer": "wide",
+         "fixed_costs": [{"name": "helpdesk", "per_seat_month": 55},
+                         {"name": "build", "one_off": 30000, "amortise_months": 18}]},
+        {"offer": "acme/seat-teams", "model": "acme/big", "success_rate": 0.7, "discount": 0.1},
+        {"offer": "acme/fin-like", "success_rate": 0.6, "fixed_costs": [{"name": "platform", "per_month": 0}]},
+    ],
+}
+NO_PEOPLE: dict[str, Any] = {
+    "workload": "Vendors only", "tasks": 5000, "task": {"calls": 2, "input_tokens": 1500, "output_tokens": 300},
+    "candidates": [{"offer": "example/x", "success_rate": 0.8}, {"offer": "acme/agent", "success_rate": 0.7}],
+}
+
 RATE_EDITS = {  # (offer, Rates entry) → new value: edited in the workbook and in a copy of the price book
     ("acme/long", "rates.input_mtok"): 2.6,
     ("acme/seat-requests", "seat_month.annual"): 17,
@@ -192,18 +215,24 @@ def cases(tmp: Path) -> list[Case]:
     (tmp / "all-schemes.yaml").write_text(yaml.safe_dump(ALL_SCHEMES, sort_keys=False))
     (tmp / "yearly.yaml").write_text(yaml.safe_dump(YEARLY, sort_keys=False))
     (tmp / "ranged.yaml").write_text(yaml.safe_dump(RANGED, sort_keys=False))
+    (tmp / "deal.yaml").write_text(yaml.safe_dump(DEAL, sort_keys=False))
+    (tmp / "no-people.yaml").write_text(yaml.safe_dump(NO_PEOPLE, sort_keys=False))
     found += [
         Case("worked-example", FIXTURES / "worked_example.yaml", FIXTURES / "pricebooks", AS_OF),
         Case("all-schemes", tmp / "all-schemes.yaml", books, AS_OF,
              {"review_minutes": 1.6, "hourly_cost_2": 95, "success_rate_10": 0.6}, RATE_EDITS),
         Case("yearly", tmp / "yearly.yaml", books, AS_OF),
         Case("ranged", tmp / "ranged.yaml", books, AS_OF, simulate=["--simulate", str(DRAWS), "--seed", str(SEED)]),
+        Case("deal", tmp / "deal.yaml", books, AS_OF,
+             {"term_months": 36, "discount_1": 0.25, "fixed_cost_1": 350, "fixed_cost_1_2": 24000,
+              "amortise_months_1_2": 12, "seat_usage_cv": 2.1, "discount_2": 0.3}),
+        Case("no-people", tmp / "no-people.yaml", books, AS_OF),
     ]
     for case in found:
         w = comparison_for(case.workload, dt.date.fromisoformat(case.as_of), case.books)[0].workload  # ranges at likely
         n = len(w.candidates)
         case.edits = {"tasks": int(Decimal(w.tasks) * Decimal("1.37")) + 1,
-                      "hourly_cost": float(w.human.hourly_cost + Decimal("7.5")),
+                      **({"hourly_cost": float(w.human.hourly_cost + Decimal("7.5"))} if w.human else {}),
                       "success_rate_1": 0.55, f"success_rate_{n}": 0.93, **case.edits}
     return found
 
@@ -327,6 +356,15 @@ def set_rate(wb: openpyxl.Workbook, offer: str, entry: str, value: Any) -> bool:
 
 
 def edit_yaml(data: dict[str, Any], name: str, value: Any) -> None:
+    item = re.fullmatch(r"(fixed_cost|amortise_months)_(\d+)(?:_(\d+))?", name)
+    if item:  # a fixed cost: the workload's item i, or candidate n's item i
+        kind, first, second = item.groups()
+        owner, i = (data, int(first)) if second is None else (data["candidates"][int(first) - 1], int(second))
+        entry = owner["fixed_costs"][i - 1]
+        key = "amortise_months" if kind == "amortise_months" else next(
+            k for k in ("per_month", "per_year", "per_seat_month", "one_off") if k in entry)
+        entry[key] = value
+        return
     match = re.fullmatch(r"(.+)_(\d+)", name)
     key, target = (match.group(1), data["candidates"][int(match.group(2)) - 1]) if match else (name, data)
     if key in Task.model_fields:

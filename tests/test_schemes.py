@@ -87,7 +87,7 @@ ACME = f"""\
       team-seat:
         {{scheme: seat, name: Team, seat_month: {{monthly: 30, annual: 25}}, min_seats: 5, {SOURCE}}}
       flat-seat:
-        {{scheme: seat, name: Unlimited, seat_month: {{monthly: 125}}, {SOURCE}}}
+        {{scheme: seat, name: Unlimited, seat_month: {{monthly: 125}}, usage_limits: none, {SOURCE}}}
       flex-credits:
         scheme: credit
         name: Flex credits

@@ -375,7 +375,7 @@ def test_the_cost_model_gives_the_same_figures_on_draws_as_on_exact_values(examp
     path = REPO / "examples" / f"{name}.yaml"
     if units:  # too few provisioned units: demand spills over to the per-token offer in many draws
         path = write("w.yaml", path.read_text().replace("term: month ", f"units: {units.split()[0]}\n    term: month "))
-    comparison, source = comparison_for(path, dt.date(2026, 11, 23))
+    comparison, source = comparison_for(path, dt.date(2026, 12, 2))
     values = draw_inputs(comparison.inputs, 40, seed=5, shared={})
     varied = with_values(source.workload, values)
     with np.errstate(all="ignore"):

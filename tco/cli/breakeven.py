@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import show
-from tco.cli.options import AsOfOption, Format, FormatOption, PricebooksOption, as_of_date
+from tco.cli.options import AsOfOption, Format, FormatOption, NoBundledOption, PricebooksOption, as_of_date, books
 from tco.errors import TcoError
 
 
@@ -42,11 +42,12 @@ def breakeven(
                                             help="Search up to this value. Default: the highest it can take, or 1,000 × its value.")] = None,
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     format: FormatOption = Format.table,
 ) -> None:
     """Where A and B cost the same per completed task as one input varies, or that they never do."""
     from tco.api import run_breakeven
     from tco.report import breakeven as report
 
-    doc = run_breakeven(workload, as_of_date(as_of), a, b, vary, pricebooks, _number("--from", start), _number("--to", end))
+    doc = run_breakeven(workload, as_of_date(as_of), a, b, vary, books(pricebooks, no_bundled), _number("--from", start), _number("--to", end))
     show(doc, format, report.render_table, report.render_markdown, report.render_csv)

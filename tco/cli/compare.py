@@ -13,11 +13,13 @@ from tco.cli.options import (
     AsOfOption,
     Format,
     FormatOption,
+    NoBundledOption,
     PricebooksOption,
     SeedOption,
     SimulateOption,
     WideOption,
     as_of_date,
+    books,
 )
 from tco.errors import TcoError, nearest
 
@@ -26,6 +28,7 @@ def compare(
     workload: Annotated[Path, typer.Argument(help="The workload YAML file.", show_default=False)],
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     format: FormatOption = Format.table,
     sort: Annotated[str, typer.Option("--sort", help="Rank by this result field.")] = "cost_per_completed_task",
     simulate: SimulateOption = None,
@@ -46,7 +49,7 @@ def compare(
     if chart and format is not Format.table:
         raise TcoError(f"--chart draws in the terminal table only; --format {format.value} gives the figures it draws")
     with progress_bar(simulate) as progress:
-        doc = run_compare(workload, as_of_date(as_of), pricebooks, sort, simulate, seed, progress)
+        doc = run_compare(workload, as_of_date(as_of), books(pricebooks, no_bundled), sort, simulate, seed, progress)
     from tco.report import csv_report, markdown, table
 
     show(doc, format, partial(table.render, wide=wide, chart=chart), markdown.render, csv_report.render)

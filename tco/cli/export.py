@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import err, progress_bar
-from tco.cli.options import AsOfOption, PricebooksOption, SeedOption, SimulateOption, as_of_date
+from tco.cli.options import AsOfOption, NoBundledOption, PricebooksOption, SeedOption, SimulateOption, as_of_date, books
 from tco.errors import TcoError
 
 
@@ -18,6 +18,7 @@ def export(
                                          show_default=False)],
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     simulate: SimulateOption = None,
     seed: SeedOption = 0,
 ) -> None:
@@ -29,13 +30,14 @@ def export(
 
     from tco.api import comparison_for, simulation_for
     from tco.files.output import write_atomic
-    from tco.files.pricebooks import TOKENIZERS_FILE, bundled_dir, display
+    from tco.files.pricebooks import TOKENIZERS_FILE, display
     from tco.report import excel
 
     if output.suffix.lower() != ".xlsx":
         raise TcoError(f"--output: {output} is not an .xlsx file; name the workbook FILE.xlsx")
-    comparison, source = comparison_for(workload, as_of_date(as_of), pricebooks)
-    table = (pricebooks or bundled_dir()) / TOKENIZERS_FILE
+    comparison, source = comparison_for(workload, as_of_date(as_of), books(pricebooks, no_bundled))
+    tables = [d / TOKENIZERS_FILE for d in books(pricebooks, no_bundled).roots if (d / TOKENIZERS_FILE).is_file()]
+    table = tables[-1]  # the topmost table read (a private directory's adds to the bundled one)
     tokenizers = excel.Tokenizers(display(table), hashlib.sha256(table.read_bytes()).hexdigest())
     sim = None
     if simulate is not None:

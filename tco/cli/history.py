@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import show
-from tco.cli.options import Format, FormatOption, PricebooksOption, as_of_date
+from tco.cli.options import Format, FormatOption, NoBundledOption, PricebooksOption, as_of_date, books
 
 
 def history(
@@ -18,6 +18,7 @@ def history(
     end: Annotated[str | None, typer.Option("--to", show_default=False, metavar="DATE",
                                             help="End on this date (YYYY-MM-DD). Default: today.")] = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     format: FormatOption = Format.table,
 ) -> None:
     """Each candidate's cost per completed task and per task done by AI at every price-book change, charted.
@@ -27,5 +28,5 @@ def history(
     from tco.api import run_history
     from tco.report import history as report
 
-    doc = run_history(workload, as_of_date(start, "--from") if start else None, as_of_date(end, "--to"), pricebooks)
+    doc = run_history(workload, as_of_date(start, "--from") if start else None, as_of_date(end, "--to"), books(pricebooks, no_bundled))
     show(doc, format, report.render_table, report.render_markdown, report.render_csv)

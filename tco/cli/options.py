@@ -42,8 +42,17 @@ FormatOption = Annotated[Format, format_option(*Format)]
 TableOrJsonOption = Annotated[Format, format_option(Format.table, Format.json)]
 
 PricebooksOption = Annotated[
+    list[Path] | None,
+    typer.Option("--pricebooks", metavar="DIR", show_default=False,
+                 help="A price-book directory laid over the bundled books (repeatable, the last on top): its vendor "
+                      "versions win from their dates on, and its tokenizers.yaml, if any, adds tokenizers."),
+]
+NoBundledOption = Annotated[bool, typer.Option("--no-bundled", help="Use only the --pricebooks directories, not the "
+                                                                    "price books bundled with tco.")]
+TreeOption = Annotated[
     Path | None,
-    typer.Option("--pricebooks", help="Price-book directory to use instead of the bundled one.", show_default=False),
+    typer.Option("--pricebooks", help="The price-book directory to read (default: pricebooks/ of the checkout you "
+                                      "are in, else the bundled one).", show_default=False),
 ]
 AsOfOption = Annotated[
     str | None,
@@ -59,6 +68,13 @@ SimulateOption = Annotated[
 WideOption = Annotated[bool, typer.Option("--wide", help="Show every column, not only those that fit 80 columns; "
                                            "the table may be wider than the terminal (nothing is cut).")]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed for --simulate: the same seed gives the same figures.")]
+
+
+def books(pricebooks: list[Path] | None, no_bundled: bool = False) -> Any:
+    """The price books the options name: the bundled ones (unless --no-bundled) with each --pricebooks over them."""
+    from tco.files.pricebooks import Books
+
+    return Books(tuple(pricebooks or ()), bundled=not no_bundled)
 
 
 def as_of_date(text: str | None, option: str = "--as-of") -> dt.date:

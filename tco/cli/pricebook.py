@@ -16,10 +16,12 @@ from tco.cli.console import err, layout_width, out, print_json, print_rich, prin
 from tco.cli.options import (
     AsOfOption,
     Format,
+    NoBundledOption,
     PricebooksOption,
     TableOrJsonOption,
     WideOption,
     as_of_date,
+    books,
 )
 from tco.files.output import printable
 
@@ -89,7 +91,7 @@ def validate(
         raise refuse(violations, base)
 
 
-def _listing(pricebooks: Path | None, as_of: dt.date, everything: bool = False) -> dict[str, Any]:
+def _listing(pricebooks: Any, as_of: dt.date, everything: bool = False) -> dict[str, Any]:
     """Vendors and their offers: those on sale on `as_of`, or with `everything` every offer of every version."""
     from tco.engine.lifecycle import status
     from tco.files.pricebooks import load_catalog
@@ -119,13 +121,14 @@ def _listing(pricebooks: Path | None, as_of: dt.date, everything: bool = False) 
 @app.command("list")
 def list_(
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     format: TableOrJson = Format.table,
     as_of: AsOfOption = None,
     everything: Annotated[bool, typer.Option("--all", help="Every offer of every version, retired and not yet released ones marked.")] = False,
     wide: WideOption = False,
 ) -> None:
     """List the offers on sale on a date (default today): offer, scheme, versions, retrieval date, status (names with --wide)."""
-    listing = printable(_listing(pricebooks, as_of_date(as_of), everything))
+    listing = printable(_listing(books(pricebooks, no_bundled), as_of_date(as_of), everything))
     if format is Format.json:
         print_json(listing)
         return
@@ -139,12 +142,13 @@ def show(
     offer: Annotated[str, typer.Argument(help="Offer id, vendor/offer.", show_default=False)],
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     format: TableOrJson = Format.table,
 ) -> None:
     """Show one offer as in force on a date: its rates, tokenizer, source and retrieval date."""
     from tco.files.pricebooks import load_catalog
 
-    selection = load_catalog(pricebooks).as_of(as_of_date(as_of))
+    selection = load_catalog(books(pricebooks, no_bundled)).as_of(as_of_date(as_of))
     ref = selection.get(offer)
     fields = json.loads(ref.offer.model_dump_json())
     provenance = {k: fields.pop(k) for k in ("source_urls", "retrieved", "notes")}

@@ -12,8 +12,8 @@ from tco.cli.console import out, print_json, print_rich, print_text
 from tco.cli.options import (
     AsOfOption,
     Format,
-    PricebooksOption,
     TableOrJsonOption,
+    TreeOption,
     as_of_date,
     format_option,
 )
@@ -88,7 +88,7 @@ def diff(
 
 def import_(
     source: Annotated[str, typer.Argument(help="Where to import from: genai-prices.", show_default=False)],
-    pricebooks: PricebooksOption = None,
+    pricebooks: TreeOption = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write drafts to OUTPUT/<vendor>/<version>.yaml (default: the price-book directory).",
         show_default=False)] = None,

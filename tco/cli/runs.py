@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import err, print_json, print_rich, print_text, progress
-from tco.cli.options import AsOfOption, Format, PricebooksOption, as_of_date
+from tco.cli.options import AsOfOption, Format, NoBundledOption, PricebooksOption, as_of_date, books
 from tco.errors import TcoError
 
 app = typer.Typer(help="Measured runs: cost per successful task from call records (JSONL, CSV, Parquet; "
@@ -75,6 +75,7 @@ def summary(
                                                     show_default=False)] = None,
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     skip_bad: SkipBadOption = False,
 ) -> None:
     """Runs, success rate (95% interval), calls, tokens per call, cache and retry shares, and cost per run and per successful task — as billed and at list price — per model, workflow, candidate or day."""
@@ -83,7 +84,7 @@ def summary(
 
     date = as_of_date(as_of)
     if sql is not None:
-        print_text(api.runs_summary_sql(sql.value, date, by.value, since, pricebooks))
+        print_text(api.runs_summary_sql(sql.value, date, by.value, since, books(pricebooks, no_bundled)))
         return
     if aggregated is not None:
         if files:
@@ -92,7 +93,7 @@ def summary(
     else:
         files = files or []
         with progress("Reading call records", long=_long(files)) as bar:
-            doc = api.run_runs_summary(files, date, by.value, since, pricebooks, skip_bad, bar)
+            doc = api.run_runs_summary(files, date, by.value, since, books(pricebooks, no_bundled), skip_bad, bar)
     _show(doc, format, report.summary_views, report.summary_notes, doc["groups"])
 
 
@@ -106,6 +107,7 @@ def reprice(
     format: FormatOption = Format.table,
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     skip_bad: SkipBadOption = False,
 ) -> None:
     """What these exact runs would cost on other offers, per run, per task and per successful task; token counts converted by the tokenizer ratios."""
@@ -118,7 +120,7 @@ def reprice(
         raise TcoError(f"--content: {content!r} is not prose, code or cjk")
     files = files or []
     with progress("Repricing call records", long=_long(files)) as bar:
-        doc = api.run_runs_reprice(files, offer, as_of_date(as_of), since, pricebooks, skip_bad, content, bar)
+        doc = api.run_runs_reprice(files, offer, as_of_date(as_of), since, books(pricebooks, no_bundled), skip_bad, content, bar)
     _show(doc, format, report.reprice_views, report.reprice_notes, doc["offers"])
 
 
@@ -153,6 +155,7 @@ def calibrate(
     since: SinceOption = None,
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     skip_bad: SkipBadOption = False,
 ) -> None:
     """Write a workload measured from the runs, ready for `tco compare`, `export` and `--simulate`: observed task numbers, success rates as {successes, trials}, a comment on each number naming its evidence."""
@@ -165,7 +168,7 @@ def calibrate(
              "task_minutes": _money("--task-minutes", task_minutes, True),
              "failure_cost": _money("--failure-cost", failure_cost, True)}
     cal, source = api.run_runs_calibrate(files or [], output, as_of_date(as_of), human, name,  # type: ignore[arg-type]
-                                         _money("--tasks", tasks, False), since, pricebooks, skip_bad)
+                                         _money("--tasks", tasks, False), since, books(pricebooks, no_bundled), skip_bad)
     for note in cal.left_out:
         err.print(f"warning: left out {note}", markup=False, highlight=False)
     err.print(f"wrote {output} ({len(source.workload.candidates)} candidate(s) from {cal.evidence['runs']:,} runs); "
@@ -184,11 +187,12 @@ def compare(
     format: FormatOption = Format.table,
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     skip_bad: SkipBadOption = False,
 ) -> None:
     """The controlled comparison on the tasks candidates share: the difference in cost per successful task and in success rate, each with a 95% paired bootstrap interval, and how many shared tasks back it."""
     from tco import api
     from tco.report import runs as report
 
-    doc = api.run_runs_compare(files or [], as_of_date(as_of), baseline, since, pricebooks, skip_bad, resamples, seed)
+    doc = api.run_runs_compare(files or [], as_of_date(as_of), baseline, since, books(pricebooks, no_bundled), skip_bad, resamples, seed)
     _show(doc, format, report.compare_views, report.compare_notes, doc["pairs"])

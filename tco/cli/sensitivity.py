@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from tco.cli.console import show
-from tco.cli.options import AsOfOption, Format, FormatOption, PricebooksOption, WideOption, as_of_date
+from tco.cli.options import (
+    AsOfOption,
+    Format,
+    FormatOption,
+    NoBundledOption,
+    PricebooksOption,
+    WideOption,
+    as_of_date,
+    books,
+)
 
 
 def sensitivity(
@@ -18,6 +27,7 @@ def sensitivity(
                                                   help="The candidate to analyse (its label or offer id). Default: the cheapest.")] = None,
     as_of: AsOfOption = None,
     pricebooks: PricebooksOption = None,
+    no_bundled: NoBundledOption = False,
     format: FormatOption = Format.table,
     wide: WideOption = False,
 ) -> None:
@@ -25,5 +35,5 @@ def sensitivity(
     from tco.api import run_sensitivity
     from tco.report import sensitivity as report
 
-    doc = run_sensitivity(workload, as_of_date(as_of), pricebooks, candidate)
+    doc = run_sensitivity(workload, as_of_date(as_of), books(pricebooks, no_bundled), candidate)
     show(doc, format, partial(report.render_table, wide=wide), report.render_markdown, report.render_csv)

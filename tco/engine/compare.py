@@ -8,6 +8,8 @@ from typing import Any
 
 from tco.engine import credit, outcome, per_token, provisioned, seat
 from tco.engine.bill import Bearer, Bill
+from tco.engine.contract import contract_cost
+from tco.engine.fixed_costs import deal
 from tco.engine.inputs import Input, at_point, inputs
 from tco.engine.job import Job
 from tco.engine.people import break_even, cost_per_completed_task, human_baseline
@@ -55,6 +57,10 @@ class CandidateResult:
     pricebook: BookFile
     index: int = 0
     """The candidate's place in the workload."""
+    contract_cost: Decimal | None = None
+    """With the workload's term_months: the term's bill, one-off fees counted once."""
+    people: bool = True
+    """Whether people's costs were given; without them human_baseline and break-even mean nothing."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,8 @@ class Comparison:
 
 
 def charge(job: Job) -> Bill:
-    return SCHEMES[job.ref.offer.scheme](job)
+    """The period's bill: the scheme's list charges, less the discount, plus the deal's fixed costs."""
+    return deal(job, SCHEMES[job.ref.offer.scheme](job))
 
 
 def per_task_cost(bill: Bill, job: Job) -> Decimal:
@@ -132,7 +139,7 @@ def evaluate(job: Job) -> CandidateResult:
         success_adjusted_cost=cost / S,
         cost_per_completed_task=cpct,
         human_baseline=baseline,
-        break_even_success_rate=break_even(cpct_at, baseline),
+        break_even_success_rate=break_even(cpct_at, baseline) if job.people else None,
         period_cost=bill.period_cost,
         period_tco=job.tasks * cpct,
         risk=Risk(
@@ -146,6 +153,8 @@ def evaluate(job: Job) -> CandidateResult:
         warnings=job.notices + bill.warnings,
         pricebook=job.ref.source,
         index=job.index,
+        contract_cost=contract_cost(job, bill),
+        people=job.people,
     )
 
 
@@ -157,10 +166,9 @@ def compare(workload: Workload, selection: Selection) -> Comparison:
     found = inputs(workload)
     workload = at_point(workload, found)
     results, problems = [], []
-    if workload.tokenizer not in selection.tokenizers.tokenizers:
-        known = selection.tokenizers.tokenizers
-        message = f"unknown tokenizer {workload.tokenizer!r}{nearest(workload.tokenizer, known)}"
-        raise TcoError([Problem("", None, "tokenizer", message, ("tokenizer",))])
+    problems += unknown_tokenizers(workload, selection)
+    if problems:
+        raise TcoError(problems)
     names: dict[str, int] = {}
     for index, candidate in enumerate(workload.candidates):
         if candidate.name in names:
@@ -175,6 +183,15 @@ def compare(workload: Workload, selection: Selection) -> Comparison:
     if problems:
         raise TcoError(problems)
     return Comparison(workload, selection, ranked_by(results, "cost_per_completed_task"), tuple(found))
+
+
+def unknown_tokenizers(workload: Workload, selection: Selection) -> list[Problem]:
+    """The workload's and each candidate's `tokenizer` that the tokenizer table does not have."""
+    known = selection.tokenizers.tokenizers
+    named = [(("tokenizer",), workload.tokenizer)]
+    named += [(("candidates", i, "tokenizer"), c.tokenizer) for i, c in enumerate(workload.candidates) if c.tokenizer]
+    return [Problem("", None, ".".join(map(str, path)), f"unknown tokenizer {name!r}{nearest(name, known)}", path)
+            for path, name in named if name not in known]
 
 
 SORT_FIELDS = ("cost_per_completed_task", "success_adjusted_cost", "per_task_cost", "period_cost", "period_tco",
@@ -196,7 +213,8 @@ class Verdict:
 
     best: CandidateResult
     runner_up: CandidateResult | None
-    beats_human: bool
+    beats_human: bool | None
+    """None when the workload gives no people's costs: the verdict then compares vendors only."""
 
     @property
     def margin(self) -> Decimal | None:
@@ -208,4 +226,5 @@ def verdict(comparison: Comparison) -> Verdict:
     ranked = ranked_by(comparison.results, "cost_per_completed_task")
     best = ranked[0]
     runner_up = ranked[1] if len(ranked) > 1 else None
-    return Verdict(best, runner_up, best.cost_per_completed_task < best.human_baseline)
+    beats = best.cost_per_completed_task < best.human_baseline if best.people else None
+    return Verdict(best, runner_up, beats)

@@ -41,6 +41,9 @@ def bill(job: Job) -> Bill:
     offer = job.ref.offer
     assert isinstance(offer, CreditOffer)
     per = offer.credits_per
+    if job.candidate.model is not None and "api_usd" not in per:
+        raise job.error("model", f"{job.ref.id} does not meter credits by model (it counts "
+                                 f"{', '.join(per)}); remove `model:` from this candidate")
     breakdown: dict[str, object] = {}
     per_attempt = Decimal(0)  # credits spent on each attempt, failed or not
     if "request" in per:

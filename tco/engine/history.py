@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from tco.engine.compare import charge, figures, per_task_cost
+from tco.engine.compare import charge, figures, per_task_cost, unknown_tokenizers
 from tco.engine.inputs import at_point, inputs
 from tco.engine.job import Job
-from tco.errors import Problem, TcoError, candidate_error, nearest
+from tco.errors import Problem, TcoError, candidate_error
 from tco.models.catalog import BookFile, Catalog, Selection
 from tco.models.workload import Workload
 
@@ -129,11 +129,7 @@ def dates(catalog: Catalog, start: dt.date | None, end: dt.date) -> list[dt.date
 
 def check(workload: Workload, selection: Selection) -> None:
     """What is wrong whatever the date: an unknown tokenizer, two candidates of one name, an offer id in no version."""
-    problems: list[Problem] = []
-    if workload.tokenizer not in selection.tokenizers.tokenizers:
-        known = selection.tokenizers.tokenizers
-        problems.append(Problem("", None, "tokenizer", f"unknown tokenizer {workload.tokenizer!r}"
-                                f"{nearest(workload.tokenizer, known)}", ("tokenizer",)))
+    problems: list[Problem] = unknown_tokenizers(workload, selection)
     seen: dict[str, int] = {}
     for index, candidate in enumerate(workload.candidates):
         if seen.setdefault(candidate.name, index) != index:

@@ -118,8 +118,19 @@ def value_at(node: Any, path: Path) -> Any:
     for part in path:
         if node is None:
             return None
-        node = node[part] if isinstance(part, int) else getattr(node, part)
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        else:
+            node = getattr(node, part, None)
     return node
+
+
+def _indexed(part: str) -> list[str | int]:
+    """`fixed_costs[0]` → ['fixed_costs', 0]: a key and the list positions after it."""
+    match = re.fullmatch(r"([^\[\]]+)((?:\[\d+\])*)", part)
+    if not match:
+        return [part]
+    return [match[1], *(int(i) for i in re.findall(r"\[(\d+)\]", match[2]))]
 
 
 def resolve(workload: Workload, candidate: int, key: str) -> Path:
@@ -133,7 +144,7 @@ def resolve(workload: Workload, candidate: int, key: str) -> Path:
         candidate, key = int(full[1]), full[2]
         if candidate >= len(workload.candidates):
             raise TcoError(f"--vary: the workload has {len(workload.candidates)} candidates, numbered from 0")
-    parts = tuple(key.split("."))
+    parts: Path = tuple(p for part in key.split(".") for p in _indexed(part))
     own: Path = ("candidates", candidate, *parts)
     shared: Path = parts
     has_own = number_kind(own) is not None

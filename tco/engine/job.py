@@ -8,9 +8,12 @@ from decimal import Decimal
 from tco.engine.attempts import expected_attempts, task_success
 from tco.engine.elementwise import possibly
 from tco.engine.lifecycle import priced_offer
-from tco.errors import Problem, TcoError, candidate_error
+from tco.errors import Problem, TcoError, candidate_error, dotted
 from tco.models.catalog import OfferRef, Selection
-from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Human, Task, Workload
+from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, FixedCost, Human, Task, Workload
+
+NO_PEOPLE = Human(hourly_cost=Decimal(0), task_minutes=Decimal(0))
+"""A workload without `human`: people's costs are zero (a candidate's `human:` still sets its own)."""
 
 SCHEME_KEYS = {
     "term": ("seat", "provisioned"),
@@ -40,7 +43,7 @@ class Job:
     @classmethod
     def of(cls, workload: Workload, index: int, selection: Selection) -> Job:
         candidate = workload.candidates[index]
-        task, human = workload.task, workload.human
+        task, human = workload.task, workload.human or NO_PEOPLE
         if candidate.task is not None:
             task = task.model_copy(update={k: v for k, v in candidate.task if v is not None})
         if candidate.human is not None:
@@ -49,8 +52,11 @@ class Job:
         if ref is None:
             raise candidate_error(index, "offer", selection.explain_missing(candidate.offer))
         ref, notices = priced_offer(ref, selection, candidate.reroute_retired, lambda m: candidate_error(index, "offer", m))
+        per_seat = any(f.per_seat_month is not None for f in (*workload.fixed_costs, *candidate.fixed_costs))
         for key, schemes in SCHEME_KEYS.items():
             value = getattr(candidate, key)
+            if key == "seats" and per_seat:
+                continue  # a fixed cost priced per seat counts them, whatever the scheme
             if value is not None and (isinstance(value, str) or possibly(value != 0)) and ref.offer.scheme not in schemes:
                 raise candidate_error(index, key, f"does not apply to {ref.id}, a {ref.offer.scheme} offer "
                                                   f"(it applies to {' and '.join(schemes)} offers)")
@@ -101,3 +107,25 @@ class Job:
     @property
     def assumed_share(self) -> Decimal:
         return self.candidate.assumed_resolution_share
+
+    @property
+    def tokenizer(self) -> str:
+        """The tokenizer this candidate's token counts were measured in: its own `tokenizer`, else the workload's."""
+        return self.candidate.tokenizer or self.workload.tokenizer
+
+    @property
+    def people(self) -> bool:
+        """Whether people's costs are given (the workload's `human`, or this candidate's)."""
+        return self.workload.human is not None or self.candidate.human is not None
+
+    @property
+    def fixed_costs(self) -> list[tuple[tuple[str | int, ...], FixedCost]]:
+        """The deal's costs outside the price book, each with its path in the workload: the workload's, then the
+        candidate's (an item of the same name replaces the workload's)."""
+        own = {f.name for f in self.candidate.fixed_costs}
+        shared = [(("fixed_costs", i), f) for i, f in enumerate(self.workload.fixed_costs) if f.name not in own]
+        return shared + [(("candidates", self.index, "fixed_costs", i), f) for i, f in enumerate(self.candidate.fixed_costs)]
+
+    def error_at(self, path: tuple[str | int, ...], message: str) -> TcoError:
+        """A problem at `path` in the workload file."""
+        return TcoError([Problem("", None, dotted(path), message, path)])

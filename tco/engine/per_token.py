@@ -30,13 +30,14 @@ class CallTokens:
 
 
 def tokenizer_ratio(job: Job, tokenizer: str) -> tuple[Decimal, list[str]]:
-    """Tokens in `tokenizer` per token of the workload's tokenizer, for the workload's content."""
+    """Tokens in `tokenizer` per token of the tokenizer the counts were measured in (`job.tokenizer`), for the
+    workload's content."""
     table, content = job.selection.tokenizers, job.workload.content
     ours, measured_ours = table.ratio(tokenizer, content)
-    theirs, measured_theirs = table.ratio(job.workload.tokenizer, content)
+    theirs, measured_theirs = table.ratio(job.tokenizer, content)
     warnings = []
     if not (measured_ours and measured_theirs):
-        warnings.append(f"no {content} measurement for tokenizer {tokenizer} or {job.workload.tokenizer}; prose ratio used")
+        warnings.append(f"no {content} measurement for tokenizer {tokenizer} or {job.tokenizer}; prose ratio used")
     return ours / theirs, warnings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tco.engine.job import Job
-from tco.engine.per_token import attempt_charge
+from tco.engine.per_token import MILLION, attempt_charge, call_tokens, calls_per_attempt, tokenizer_ratio
 from tco.errors import nearest
 from tco.models.pricebook import PerTokenOffer
 
@@ -27,6 +27,17 @@ def api_usd_per_attempt(job: Job) -> tuple[Decimal, dict[str, object]]:
     """One attempt's cost at the candidate model's standard API rates (seat plans sell no batch)."""
     A, breakdown, _ = attempt_charge(model_offer(job), job, shares={})
     return A, {"model": job.candidate.model, "api_usd_per_attempt": A, "calls_per_attempt": breakdown["calls_per_attempt"]}
+
+
+def token_rate_per_attempt(job: Job, rate_mtok: Decimal) -> tuple[Decimal, dict[str, object]]:
+    """A per-token surcharge on one attempt's tokens (input, cache writes, output and reasoning, in the model's
+    tokenizer), as Cursor's Token Rate bills them."""
+    offer = model_offer(job)
+    ratio, _ = tokenizer_ratio(job, offer.tokenizer)
+    t = call_tokens(job, ratio)
+    tokens = calls_per_attempt(job) * (t.input + t.cache_write + t.output + t.reasoning)
+    usd = tokens * rate_mtok / MILLION
+    return usd, {"tokens_per_attempt": tokens, "token_rate_usd_per_attempt": usd}
 
 
 def requests_per_attempt(job: Job, multipliers: dict[str, Decimal]) -> tuple[Decimal, dict[str, object]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from tco.files.validation import validate
 from tco.files.yaml_source import Located, read_yaml
 from tco.models.catalog import BookFile, Catalog, Selection
 from tco.models.pricebook import PerTokenOffer, PriceBook, ProvisionedOffer, SeatOffer
-from tco.models.tokenizer import TokenizerTable
+from tco.models.tokenizer import Tokenizer, TokenizerLayer, TokenizerTable
 
 TOKENIZERS_FILE = "tokenizers.yaml"
 
@@ -26,6 +27,42 @@ def bundled_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "pricebooks"
 
 
+@dataclass(frozen=True)
+class Books:
+    """Which price books to read: the bundled ones (unless `bundled` is False) with `dirs` laid over them, the
+    last on top. In each directory a vendor's versions take over from the first of them on (so a private quote
+    wins over the bundled book from its date); a `tokenizers.yaml` there adds or replaces tokenizers by name."""
+
+    dirs: tuple[Path, ...] = ()
+    bundled: bool = True
+
+    @classmethod
+    def of(cls, given: Books | Path | Sequence[Path] | None) -> Books:
+        """Books from what a caller gives: Books; one directory (that tree alone, as `tco pricebook validate DIR`
+        reads it); several (laid over the bundled books); or None (the bundled books)."""
+        if isinstance(given, Books):
+            return given
+        if given is None:
+            return cls()
+        return cls((given,), bundled=False) if isinstance(given, Path) else cls(tuple(given))
+
+    def under(self, dirs: Sequence[Path]) -> Books:
+        """These books with `dirs` laid under this one's own directories (a workload's `pricebooks:`)."""
+        return Books((*dirs, *self.dirs), self.bundled)
+
+    @property
+    def roots(self) -> list[Path]:
+        """The directories to read, lowest first."""
+        roots = ([bundled_dir()] if self.bundled else []) + list(self.dirs)
+        if not roots:
+            raise TcoError("--no-bundled: give at least one --pricebooks DIR to read instead")
+        return roots
+
+
+Roots = Books | Path | Sequence[Path] | None
+"""A price-book tree, or layers of them (see Books)."""
+
+
 def display(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
@@ -34,22 +71,60 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def load_catalog(root: Path | None = None) -> Catalog:
-    """Read and check every file of a price-book tree; raise every problem found, in all files, at once."""
-    root = root or bundled_dir()
-    if not root.is_dir():
-        found = "is a file; expected a price-book directory" if root.exists() else "no such price-book directory"
-        raise TcoError([Problem(display(root), None, "", found)])
+def _layers(root: Roots) -> tuple[list[Path], str]:
+    """The directories to read, lowest first, and how to name them together."""
+    roots = [root] if isinstance(root, Path) else [bundled_dir()] if root is None else Books.of(root).roots
+    return roots, " + ".join(display(r) for r in roots)
+
+
+def load_catalog(root: Roots = None) -> Catalog:
+    """Read and check every file of a price-book tree, or of several laid over each other (see Books); raise
+    every problem found, in all files, at once."""
+    roots, name = _layers(root)
     problems: list[Problem] = []
+    for r in roots:
+        if not r.is_dir():
+            found = "is a file; expected a price-book directory" if r.exists() else "no such price-book directory"
+            problems.append(Problem(display(r), None, "", found))
+    if problems:
+        raise TcoError(problems)
     located: dict[str, Located] = {}
-    tokenizers = None
-    try:
-        tok_located = read_yaml(root / TOKENIZERS_FILE, display(root / TOKENIZERS_FILE))
-        tokenizers = validate(TokenizerTable, tok_located)
-    except TcoError as e:
-        problems += e.problems
-    books: dict[str, list[BookFile]] = {}
     broken: set[str] = set()  # vendors with a file that could not be read or is invalid
+    tokenizers = _tokenizers(roots, problems)
+    books = laid_over([_read_tree(r, problems, located, broken) for r in roots])
+    if tokenizers is not None:
+        catalog = Catalog(books, tokenizers, name)
+        problems += _cross_references(catalog, located, broken)
+    if problems:
+        raise TcoError(problems)
+    return catalog
+
+
+def _tokenizers(roots: list[Path], problems: list[Problem]) -> TokenizerTable | None:
+    """The tokenizer table of the lowest directory, with each higher directory's `tokenizers.yaml` (optional above
+    the lowest) adding or replacing tokenizers by name."""
+    merged: dict[str, Tokenizer] = {}
+    for i, r in enumerate(roots):
+        path = r / TOKENIZERS_FILE
+        if i and not path.exists():
+            continue
+        try:
+            doc = read_yaml(path, display(path))
+            table = validate(TokenizerTable if i == 0 else TokenizerLayer, doc)
+        except TcoError as e:
+            problems += e.problems
+            return None
+        merged |= table.tokenizers
+    try:
+        return TokenizerTable(tokenizers=merged)
+    except ValueError as e:
+        problems.append(Problem(display(roots[-1] / TOKENIZERS_FILE), None, "tokenizers", str(e).splitlines()[-1]))
+        return None
+
+
+def _read_tree(root: Path, problems: list[Problem], located: dict[str, Located], broken: set[str]) -> dict[str, list[BookFile]]:
+    """Every version of every vendor in one directory, oldest first."""
+    books: dict[str, list[BookFile]] = {}
     for folder in sorted(p for p in _entries(root, problems) if p.is_dir() and not p.name.startswith((".", "_"))):
         versions: dict[dt.date, str] = {}
         for path in sorted(_entries(folder, problems)):
@@ -82,12 +157,18 @@ def load_catalog(root: Path | None = None) -> Catalog:
             located[name] = doc
     for versions in books.values():
         versions.sort(key=lambda b: b.version)
-    if tokenizers is not None:
-        catalog = Catalog(books, tokenizers, display(root))
-        problems += _cross_references(catalog, located, broken)
-    if problems:
-        raise TcoError(problems)
-    return catalog
+    return books
+
+
+def laid_over(layers: Sequence[dict[str, list[Any]]], version: Any = lambda b: b.version) -> dict[str, list[Any]]:
+    """Per vendor, the versions of the lowest layer that has it, each higher layer's versions taking over from the
+    first of them on (the same date included: the higher layer's file wins)."""
+    merged: dict[str, list[Any]] = {}
+    for layer in layers:
+        for vendor, versions in layer.items():
+            first = version(versions[0])
+            merged[vendor] = [v for v in merged.get(vendor, []) if version(v) < first] + list(versions)
+    return merged
 
 
 def _entries(folder: Path, problems: list[Problem]) -> list[Path]:
@@ -109,14 +190,13 @@ def named_offers(data: Any) -> set[str]:
     return set()
 
 
-def load_selection(root: Path | None, as_of: dt.date, offer_ids: Iterable[str]) -> Selection:
+def load_selection(root: Roots, as_of: dt.date, offer_ids: Iterable[str]) -> Selection:
     """The price books in force on `as_of` for the vendors `offer_ids` name and the vendors their offers refer to,
     reading only those files, so that a workload costs the same time however large the tree grows.
 
     Whenever the shortcut cannot answer exactly as the whole tree would (a file it needs is bad, an offer is not
     there or is retired), the whole tree is read instead (`load_catalog`), for its errors and hints.
     """
-    root = root or bundled_dir()
     wanted = set(offer_ids)
     try:
         catalog, located = _read_vendors(root, as_of, {i.partition("/")[0] for i in wanted})
@@ -130,9 +210,27 @@ def load_selection(root: Path | None, as_of: dt.date, offer_ids: Iterable[str]) 
     return selection
 
 
-def _read_vendors(root: Path, as_of: dt.date, vendors: set[str]) -> tuple[Catalog, dict[str, Located]]:
+def _dated_files(roots: list[Path], vendor: str) -> list[tuple[dt.date, Path]]:
+    """A vendor's version files across the layers, as `laid_over` merges them."""
+    layers = []
+    for r in roots:
+        folder = r / vendor
+        if folder.is_dir():
+            files = sorted((dt.date.fromisoformat(p.stem), p) for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+            if len(files) != len({d for d, _ in files}):
+                raise LookupError(vendor)  # two files for one version: the whole tree says so
+            if files:
+                layers.append({vendor: files})
+    return laid_over(layers, version=lambda f: f[0]).get(vendor, [])
+
+
+def _read_vendors(root: Roots, as_of: dt.date, vendors: set[str]) -> tuple[Catalog, dict[str, Located]]:
     """For each vendor, and each vendor its offers refer to, the one version in force on `as_of`."""
-    tokenizers = validate(TokenizerTable, read_yaml(root / TOKENIZERS_FILE, display(root / TOKENIZERS_FILE)))
+    roots, name_all = _layers(root)
+    problems: list[Problem] = []
+    tokenizers = _tokenizers(roots, problems)
+    if tokenizers is None:
+        raise TcoError(problems)
     books: dict[str, list[BookFile]] = {}
     located: dict[str, Located] = {}
     todo = sorted(vendors)
@@ -140,11 +238,7 @@ def _read_vendors(root: Path, as_of: dt.date, vendors: set[str]) -> tuple[Catalo
         vendor = todo.pop()
         if vendor in books:
             continue
-        dates = sorted(dt.date.fromisoformat(p.stem) for p in (root / vendor).iterdir() if p.suffix in (".yaml", ".yml"))
-        if len(dates) != len(set(dates)):
-            raise LookupError(vendor)  # two files for one version: the whole tree says so
-        version = max(d for d in dates if d <= as_of)
-        path = root / vendor / f"{version}.yaml"
+        version, path = max((f for f in _dated_files(roots, vendor) if f[0] <= as_of), key=lambda f: f[0])
         name = display(path)
         doc = read_yaml(path, name)
         book = validate(PriceBook, doc)
@@ -156,7 +250,7 @@ def _read_vendors(root: Path, as_of: dt.date, vendors: set[str]) -> tuple[Catalo
             refs = [getattr(offer, "spillover_offer", None), getattr(offer, "replacement", None),
                     *getattr(offer, "model_multipliers", {})]
             todo += [r.partition("/")[0] for r in refs if r and r.partition("/")[0] not in books]
-    return Catalog(books, tokenizers, display(root)), located
+    return Catalog(books, tokenizers, name_all), located
 
 
 def _cross_references(catalog: Catalog, located: dict[str, Located], broken: Collection[str] = ()) -> list[Problem]:

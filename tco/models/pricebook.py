@@ -103,7 +103,7 @@ class PerTokenOffer(OfferBase):
 
 
 class Allowance(Strict):
-    """Usage included with each seat, pooled across the seats bought."""
+    """Usage included with each seat: pooled across the seats bought, or each seat's own."""
 
     unit: Literal["request", "usd", "credit"]
     """request: premium requests × model multiplier; usd: dollars of usage at API rates; credit: credits consumed at API rates."""
@@ -111,11 +111,20 @@ class Allowance(Strict):
     """Units included per seat per month."""
     usd_per_credit: Positive | None = None
     """For unit credit: dollars of API-rate usage one credit covers."""
+    token_rate_mtok: MtokRate | None = None
+    """For unit usd: USD per million tokens (input, cached and output alike) added to the API-rate cost of the
+    usage, included and past the allowance (Cursor's Token Rate on Teams plans)."""
+    pooling: Literal["pooled", "per_seat"] = "pooled"
+    """pooled: one allowance shared by all the seats bought (Copilot Business credits); per_seat: each seat's own,
+    so a heavy user's overage is not covered by a light user's unused allowance (Cursor). Default pooled, as every
+    book before December 2026 was costed."""
 
     @model_validator(mode="after")
     def _credit_needs_price(self) -> Allowance:
         if (self.unit == "credit") != (self.usd_per_credit is not None):
             raise ValueError("usd_per_credit is required with unit credit and only then")
+        if self.token_rate_mtok is not None and self.unit != "usd":
+            raise ValueError("token_rate_mtok applies to an allowance in unit usd only")
         return self
 
 
@@ -132,6 +141,9 @@ class SeatOffer(OfferBase):
     """USD per allowance unit past the allowance; absent means the plan sells no overage."""
     model_multipliers: dict[str, Money] = {}
     """Allowance units one request to a model uses, by tco offer id (for unit request)."""
+    usage_limits: Literal["unpublished", "none"] = "unpublished"
+    """For a plan without an allowance: unpublished (the vendor limits use at levels it does not publish: a warning,
+    and the customer carries volume risk) or none (use is unbounded: the vendor carries volume risk)."""
 
 
 class CreditPack(Strict):

@@ -58,3 +58,10 @@ class TokenizerTable(Strict):
             value *= step
             name = entry.relative_to
         return value, measured
+
+
+class TokenizerLayer(Strict):
+    """A `tokenizers.yaml` laid over another table (a private price-book directory): tokenizers added or replaced by
+    name; the reference may be left to the table below."""
+
+    tokenizers: dict[str, Tokenizer] = Field(min_length=1)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, create_model
+from pydantic import AfterValidator, Field, create_model, model_validator
 
 from tco.models.base import Date, Money, Number, Positive, PositiveCount, Probability, Share, Strict, at_most
 from tco.models.tokenizer import REFERENCE, ContentType
 from tco.models.uncertain import GENERATED, uncertain
 
-HOURS_PER_PERIOD = {"month": Decimal(730), "year": Decimal(8760)}
-MONTHS_PER_PERIOD = {"month": Decimal(1), "year": Decimal(12)}
+Period = Literal["week", "month", "quarter", "year"]
+HOURS_PER_PERIOD = {"week": Decimal(168), "month": Decimal(730), "quarter": Decimal(2190), "year": Decimal(8760)}
+"""A year is 365 days (8,760 hours), a month a twelfth of it (730), a quarter three months, a week 7 days."""
+MONTHS_PER_PERIOD = {period: hours / HOURS_PER_PERIOD["month"] for period, hours in HOURS_PER_PERIOD.items()}
+"""Months in each period, by hours: a week is 168/730 of a month (0.2301…), so fees quoted per month scale exactly."""
 
 RetryRate = Annotated[Number, Field(ge=0, lt=1)]
 """A share below 1: at 1 every call would be repeated for ever."""
@@ -22,6 +25,7 @@ Tokens = Annotated[Money, at_most(10**9, "tokens per call")]
 PerAttempt = Annotated[Money, at_most(10**6, "per attempt")]
 Calls = Annotated[Positive, at_most(10**6, "calls per attempt")]
 Attempts = Annotated[PositiveCount, at_most(100, "attempts per task")]
+Months = Annotated[PositiveCount, at_most(1200, "months")]
 
 # Every number in a workload may be a range (tco.models.uncertain); the engine sees one value at a time.
 MoneyOrRange = uncertain("Money", Money)
@@ -36,6 +40,12 @@ PeakFactorOrRange = uncertain("PeakFactor", PeakFactor)
 ShareOrRange = uncertain("Share", Share, proportion=True)
 ProbabilityOrRange = uncertain("Probability", Probability, proportion=True)
 RetryRateOrRange = uncertain("RetryRate", RetryRate, proportion=True)
+MonthsOrRange = uncertain("Months", Months)
+SpreadOrRange = uncertain("Spread", Annotated[Number, Field(ge=0), at_most(100, "coefficient of variation")])
+SEAT_USAGE_CV = Decimal("1.85")
+"""Default spread of use across seats (docs/cost-model.md, "Seats as billed"): Jellyfish's analysis of Claude Code use
+(Business Insider, May 2026) found the top tenth of developers using about 10 times the tokens of mid-level users;
+read as the top decile's mean at 10 × the median, a lognormal has σ = 1.22, a coefficient of variation of 1.85."""
 
 
 class Task(Strict):
@@ -85,6 +95,53 @@ class Human(Strict):
     """Extra cost when a failed task does damage (customer harmed, rework), USD."""
 
 
+AMOUNT_KEYS = ("per_month", "per_year", "per_seat_month", "one_off")
+
+
+class FixedCost(Strict):
+    """A cost of the deal that no price book holds: helpdesk seats, a platform minimum, building and running a bot.
+
+    Give exactly one amount key."""
+
+    name: str = Field(min_length=1)
+    """What it pays for (a candidate's item of the same name replaces the workload's)."""
+    per_month: MoneyOrRange | None = None
+    """USD per month."""
+    per_year: MoneyOrRange | None = None
+    """USD per year."""
+    per_seat_month: MoneyOrRange | None = None
+    """USD per seat per month, times the candidate's `seats` (or the workload's)."""
+    one_off: MoneyOrRange | None = None
+    """USD once (an implementation fee, a build), spread over `amortise_months`."""
+    amortise_months: MonthsOrRange | None = None
+    """Months a one-off is spread over; default the workload's `term_months`, else 12."""
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> FixedCost:
+        given = [k for k in AMOUNT_KEYS if getattr(self, k) is not None]
+        if len(given) != 1:
+            found = f"found {' and '.join(given)}" if given else "found none"
+            raise ValueError(f"give exactly one of {', '.join(AMOUNT_KEYS)}; {found}")
+        if self.amortise_months is not None and given != ["one_off"]:
+            raise ValueError("amortise_months applies to a one_off amount only")
+        return self
+
+    @property
+    def amount_key(self) -> str:
+        return next(k for k in AMOUNT_KEYS if getattr(self, k) is not None)
+
+
+def _distinct_names(items: list[FixedCost]) -> list[FixedCost]:
+    names = [f.name for f in items]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"two fixed costs are named {', '.join(map(repr, twice))}; give each its own name")
+    return items
+
+
+FixedCosts = Annotated[list[FixedCost], AfterValidator(_distinct_names)]
+
+
 def _annotated(tp: Any, metadata: list[Any]) -> Any:
     return Annotated[(tp, *metadata)] if metadata else tp
 
@@ -130,6 +187,14 @@ class Candidate(Strict):
     there) instead of refusing it."""
     task: TaskOverride | None = None  # type: ignore[valid-type]
     human: HumanOverride | None = None  # type: ignore[valid-type]
+    fixed_costs: FixedCosts = []
+    """Costs of this deal outside the vendor's price book (the helpdesk seats an agent needs, a build); added to the
+    workload's `fixed_costs`, an item of the same name replacing the workload's."""
+    discount: ShareOrRange | None = None
+    """Share (0 to 1) taken off the vendor's list charges (a negotiated quote); not off fixed_costs."""
+    tokenizer: str | None = None
+    """The tokenizer this candidate's token counts were measured in (its task overrides and the workload's counts);
+    default the workload's."""
 
     @property
     def name(self) -> str:
@@ -158,8 +223,8 @@ class Workload(Strict):
 
     workload: str = Field(min_length=1)
     """The workload's name."""
-    period: Literal["month", "year"] = "month"
-    """The period `tasks` counts over and costs are reported for."""
+    period: Period = "month"
+    """The period `tasks` counts over and costs are reported for: week, month, quarter or year."""
     tasks: TasksOrRange
     """Tasks per period."""
     tokenizer: str = REFERENCE
@@ -167,7 +232,8 @@ class Workload(Strict):
     content: ContentType = "prose"
     """What the text mostly is, for tokenizer ratios: prose, code or cjk."""
     task: Task
-    human: Human
+    human: Human | None = None
+    """The people around the AI; without it people's costs are zero and the verdict compares vendors only."""
     seats: CountOrRange | None = None
     """Users, for seat-priced offers."""
     peak_factor: PeakFactorOrRange | None = None
@@ -177,4 +243,13 @@ class Workload(Strict):
     candidates: list[Candidate] = Field(min_length=1)
     evidence: Evidence | None = None
     """Where the numbers come from, for a workload calibrated from measured runs."""
+    fixed_costs: FixedCosts = []
+    """Costs every candidate bears outside the price books (a shared platform, integration work)."""
+    term_months: Months | None = None
+    """Contract term in months: each result then has a contract_cost (term × monthly cost, one-offs once)."""
+    pricebooks: list[str] = []
+    """Price-book directories laid over the bundled ones (paths relative to this file); `--pricebooks` goes on top."""
+    seat_usage_cv: SpreadOrRange | None = None
+    """Coefficient of variation of one seat's monthly use, for allowances each seat holds on its own (default 1.85,
+    from a published spread of Claude Code use: see docs/cost-model.md); 0 means every seat uses exactly the mean."""
 

@@ -34,6 +34,8 @@ def table(columns: Sequence[str], rows: Iterable[dict[str, Any]], text: Collecti
 
 def render(doc: dict[str, Any]) -> str:
     columns = (*COLUMNS, *SIMULATED) if "simulation" in doc else COLUMNS
+    if "term_months" in doc["workload"]:
+        columns = (*columns, "contract_cost")
     rows = []
     for i, r in enumerate(doc["results"], 1):
         row = {**r, **r["risk"], "rank": i, "pricebook_version": f"{r['pricebook']['vendor']} {r['pricebook']['version']}",

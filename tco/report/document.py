@@ -47,7 +47,7 @@ def result(r: CandidateResult, spread: CandidateSpread | None = None) -> dict[st
         "per_task_cost": plain(r.per_task_cost),
         "success_adjusted_cost": plain(r.success_adjusted_cost),
         "cost_per_completed_task": plain(r.cost_per_completed_task),
-        "human_baseline": plain(r.human_baseline),
+        "human_baseline": plain(r.human_baseline) if r.people else None,
         "break_even_success_rate": plain(r.break_even_success_rate),
         "period_cost": plain(r.period_cost),
         "period_tco": plain(r.period_tco),
@@ -56,6 +56,8 @@ def result(r: CandidateResult, spread: CandidateSpread | None = None) -> dict[st
         "pricebook": {"vendor": r.pricebook.vendor, "version": r.pricebook.version.isoformat()},
         "warnings": list(r.warnings),
     }
+    if r.contract_cost is not None:
+        out["contract_cost"] = plain(r.contract_cost)
     if spread is not None:
         out["simulation"] = {
             **{k: plain(getattr(spread, k)) for k in FIGURES},
@@ -97,7 +99,9 @@ def verdict_text(comparison: Comparison) -> str:
     elif v.runner_up is not None:
         share = v.margin / v.runner_up.cost_per_completed_task * 100 if v.runner_up.cost_per_completed_task else 0
         text += f", ${v.margin:,.2f} ({share:.1f}%) below {v.runner_up.candidate}"
-    if v.beats_human:
+    if v.beats_human is None:
+        text += "; no people's costs were given, so this compares vendors only."
+    elif v.beats_human:
         saving = best.human_baseline - best.cost_per_completed_task
         text += f"; ${saving:,.2f} below a person doing the task by hand (${best.human_baseline:,.2f})."
     else:
@@ -114,7 +118,8 @@ def heading(comparison: Comparison, source: WorkloadFile) -> dict[str, Any]:
         "as_of": comparison.selection.as_of.isoformat(),
         "currency": "USD",
         "workload": {"name": w.workload, "file": source.file, "sha256": source.sha256,
-                     "period": w.period, "tasks": plain(w.tasks)},
+                     "period": w.period, "tasks": plain(w.tasks),
+                     **({"term_months": w.term_months} if w.term_months is not None else {})},
     }
 
 

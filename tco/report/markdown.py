@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tco.files.output import printable
-from tco.report.text import figure, money, ranges_note, share, simulated, simulation_note
+from tco.report.text import break_even, figure, money, ranges_note, simulated, simulation_note
 
 COLUMNS = ("#", "Candidate", "Scheme", "Per task", "Per task done by AI", "Per completed task", "Period cost",
            "Fixed", "Failure spend", "Failure paid by", "Volume risk", "Break-even success")
@@ -22,6 +22,9 @@ def render(doc: dict[str, Any]) -> str:
     w = doc["workload"]
     sim = "simulation" in doc
     columns = (*COLUMNS, *SIMULATED) if sim else COLUMNS
+    term = w.get("term_months")
+    if term is not None:
+        columns = (*columns, f"Contract cost ({term} months)")
     lines = [
         f"### tco: {escape(w['name'])}",
         "",
@@ -37,12 +40,16 @@ def render(doc: dict[str, Any]) -> str:
         cells = [str(i), f"{escape(r['candidate'])}", r["scheme"], money(r["per_task_cost"]),
                  money(r["success_adjusted_cost"]), money(r["cost_per_completed_task"]), money(r["period_cost"]),
                  money(risk["fixed_commitment"]), money(risk["customer_failure_spend"]), risk["failure_bearer"],
-                 risk["volume_bearer"], share(r["break_even_success_rate"])]
+                 risk["volume_bearer"], break_even(r)]
         if sim:
             cells += simulated(r).values()
+        if term is not None:
+            cells.append(money(r.get("contract_cost")))
         lines.append("| " + " | ".join(cells) + " |")
     baseline = doc["results"][0]["human_baseline"] if doc["results"] else None
-    lines += ["", f"A person doing the task by hand costs {money(baseline)} per task.", ""]
+    people = doc["verdict"]["beats_human_baseline"] is not None
+    lines += ["", f"A person doing the task by hand costs {money(baseline)} per task." if people
+              else "No people's costs were given: the figures compare vendors only.", ""]
     if sim or doc["ranges"]:
         lines += [simulation_note(doc) if sim else ranges_note(doc), ""]
     lines.append("Price books: " + ", ".join(f"{b['vendor']} {b['version']}" for b in doc["pricebooks"]) + ".")

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from tco.report.charts import Axis, Bar, Histogram
 from tco.report.grid import Column, Grid
-from tco.report.text import figure, money, ranges_note, share, simulated, simulation_note
+from tco.report.text import break_even, figure, money, ranges_note, simulated, simulation_note
 
 Cell = Callable[[int, dict[str, Any]], Any]
 FIGURES: dict[str, tuple[Column, Cell]] = {
@@ -34,7 +34,8 @@ FIGURES: dict[str, tuple[Column, Cell]] = {
     "failure_spend": (Column("Failure spend", right=True), lambda i, r: money(r["risk"]["customer_failure_spend"])),
     "failure_bearer": (Column("Failure paid by"), lambda i, r: r["risk"]["failure_bearer"]),
     "volume_bearer": (Column("Volume risk"), lambda i, r: r["risk"]["volume_bearer"]),
-    "break_even": (Column("Break-even success", right=True), lambda i, r: share(r["break_even_success_rate"])),
+    "break_even": (Column("Break-even success", right=True), lambda i, r: break_even(r)),
+    "contract": (Column("Contract cost", right=True), lambda i, r: money(r.get("contract_cost"))),
     "p5": (Column("P5", right=True), lambda i, r: money(r["simulation"]["cost_per_completed_task"]["p5"])),
     "p50": (Column("P50", right=True), lambda i, r: money(r["simulation"]["cost_per_completed_task"]["p50"])),
     "p95": (Column("P95", right=True), lambda i, r: money(r["simulation"]["cost_per_completed_task"]["p95"])),
@@ -58,10 +59,11 @@ def bars(doc: dict[str, Any]) -> Grid:
     results = doc["results"]
     baseline = results[0]["human_baseline"]
     costs = [Decimal(r["cost_per_completed_task"]) for r in results]
-    top = max([*costs, Decimal(baseline)]) or Decimal(1)
+    top = max([*costs, *([Decimal(baseline)] if baseline is not None else [])]) or Decimal(1)
     rows = [[str(i), r["candidate"], Bar(c / top), money(r["cost_per_completed_task"])]
             for i, (r, c) in enumerate(zip(results, costs, strict=True), 1)]
-    rows.append(["", "a person, by hand", Bar(Decimal(baseline) / top, glyph="░"), money(baseline)])
+    if baseline is not None:
+        rows.append(["", "a person, by hand", Bar(Decimal(baseline) / top, glyph="░"), money(baseline)])
     return Grid([Column("#", right=True), Column("Candidate"), Column("Cost per completed task"),
                  Column("", right=True)], rows)
 
@@ -78,23 +80,37 @@ def histograms(doc: dict[str, Any]) -> Grid:
                 title=f"Cost per completed task in {doc['simulation']['draws']:,} draws (each row to its tallest bin)")
 
 
+def contract_note(doc: dict[str, Any]) -> str:
+    """The first-ranked candidate's bill over the workload's contract term."""
+    best = doc["results"][0]
+    return (f"Over the {doc['workload']['term_months']}-month term (one-off costs once): {best['candidate']} "
+            f"{money(best['contract_cost'])}.")
+
+
 def render(doc: dict[str, Any], wide: bool = False, chart: bool = False) -> Group:
     w = doc["workload"]
     sim = "simulation" in doc
     title = f"{w['name']} — {figure(w['tasks'])} tasks per {w['period']}, prices as of {doc['as_of']}"
-    parts: list[Any] = [grid(doc["results"], (WIDE_SIMULATED if sim else WIDE) if wide else DECIDING, title)]
+    keys = (WIDE_SIMULATED if sim else WIDE) if wide else DECIDING
+    term = w.get("term_months")
+    if term is not None and wide:
+        keys = (*keys, "contract")
+    parts: list[Any] = [grid(doc["results"], keys, title)]
     if sim and not wide:
         parts += [Text(), grid(doc["results"], SIMULATED, "Simulated cost per completed task")]
     if chart and doc["results"]:
         parts += [Text(), bars(doc), *([Text(), histograms(doc)] if sim else [])]
     baseline = doc["results"][0]["human_baseline"] if doc["results"] else None
     books = ", ".join(f"{b['vendor']} {b['version']}" for b in doc["pricebooks"])
+    people = (f"Human baseline: {money(baseline)} per task done by hand." if doc["verdict"]["beats_human_baseline"] is not None
+              else "No people's costs given: vendors only.")
     parts += [
-        Text(f"Human baseline: {money(baseline)} per task done by hand.  Price books: {books}."),
+        Text(f"{people}  Price books: {books}."),
         *([Text(simulation_note(doc))] if sim else []),
         *([Text(ranges_note(doc))] if doc["ranges"] and not sim else []),
+        *([Text(contract_note(doc))] if term is not None and doc["results"] else []),
         *([] if wide else [Text("More with --wide: scheme, per task started, fixed and failure spend, volume risk, "
-                               "break-even success rate.")]),
+                               "break-even success rate" + (", contract cost." if term is not None else "."))]),
         Text(doc["verdict"]["text"], style="bold"),
     ]
     for r in doc["results"]:

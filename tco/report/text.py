@@ -25,6 +25,11 @@ def share(text: str | None) -> str:
     return "never" if text is None else f"{Decimal(text) * 100:.2f}%"
 
 
+def break_even(r: dict[str, Any]) -> str:
+    """A result's break-even success rate against a person: '–' where no people's costs were given."""
+    return "–" if r["human_baseline"] is None else share(r["break_even_success_rate"])
+
+
 def cell_text(text: str) -> str:
     """Text for a spreadsheet cell that can never be read as a formula."""
     return "'" + text if text.startswith(FORMULA_START) else text

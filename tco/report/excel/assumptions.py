@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tco.engine.job import Job
+from tco.engine.job import NO_PEOPLE, Job
 from tco.models.pricebook import CreditOffer, PerResolutionOffer
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Evidence, Human, Task, Workload
 from tco.report.excel.cells import (
@@ -32,6 +32,7 @@ from tco.report.excel.cells import (
     put_text,
     wrap,
 )
+from tco.report.excel.deal import candidate_deal, deal
 
 EXPLANATION_WIDTH = 70
 
@@ -50,7 +51,8 @@ UNITS = {
 }
 TEXT_KEYS = {"workload", "period", "tokenizer", "content", "cache_write_ttl", "service_tier"}
 MONEY_KEYS = {"hourly_cost", "failure_cost"}
-SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "off_peak_share", "success_rate", "assumed_resolution_share"}
+SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "off_peak_share", "success_rate", "assumed_resolution_share",
+              "discount"}
 
 
 class Assumptions:
@@ -136,20 +138,24 @@ class Assumptions:
             if key in ("tokenizer", "content"):
                 note += " Selects tokenizer ratios on Rates (not live)."
             self.add(named, value, key, unit, note, COUNT if key == "seats" else None)
-        self.derived("months_per_period", Formula(f'IF(period="year",{num(MONTHS_PER_PERIOD["year"])},'
-                                                  f'{num(MONTHS_PER_PERIOD["month"])})', MONTHS_PER_PERIOD[w.period]),
-                     "months", "Months in the period: fees quoted per month are multiplied by this.")
-        self.derived("hours_per_period", Formula(f'IF(period="year",{num(HOURS_PER_PERIOD["year"])},'
-                                                 f'{num(HOURS_PER_PERIOD["month"])})', HOURS_PER_PERIOD[w.period]),
-                     "hours", "Hours in the period: fees quoted per unit-hour are multiplied by this.")
+        hours = num(HOURS_PER_PERIOD["month"])
+        for period in ("year", "quarter", "week"):
+            hours = f'IF(period="{period}",{num(HOURS_PER_PERIOD[period])},{hours})'
+        self.derived("hours_per_period", Formula(hours, HOURS_PER_PERIOD[w.period]),
+                     "hours", "Hours in the period (a year 8,760, a quarter 2,190, a month 730, a week 168): fees "
+                              "quoted per unit-hour are multiplied by this.")
+        self.derived("months_per_period", Formula(f"hours_per_period/{num(HOURS_PER_PERIOD['month'])}",
+                                                  MONTHS_PER_PERIOD[w.period]),
+                     "months", "Months in the period, by hours: fees quoted per month are multiplied by this.")
         if w.evidence is not None:
             self.evidence(w.evidence)
         self.section("Task: one attempt at one task")
         for key in Task.model_fields:
             self.task_or_human("task", key, getattr(w.task, key), Task)
-        self.section("People")
+        self.section("People" if w.human is not None else "People: not given (their costs are zero)")
         for key in Human.model_fields:
-            self.task_or_human("human", key, getattr(w.human, key), Human)
+            self.task_or_human("human", key, getattr(w.human or NO_PEOPLE, key), Human)
+        deal(self, w, jobs)
         for n, job in enumerate(jobs, 1):
             self.candidate(n, job)
 
@@ -204,6 +210,7 @@ class Assumptions:
                 continue
             for key, value in override.model_dump(exclude_none=True).items():
                 self.task_or_human(group, key, value, model, n)
+        candidate_deal(self, n, job)
 
     def finish(self) -> None:
         ws = self.ws

@@ -44,6 +44,7 @@ from tco.report.excel.cells import (
     put_text,
     wrap,
 )
+from tco.report.excel.deal import contract_row, deal_rows
 from tco.report.excel.rates import Rates
 
 HOW_WIDTH = 60
@@ -131,7 +132,7 @@ class Formulas:
 
     def ratio(self, tokenizer: str) -> str:
         ours = self.rates.tokenizer(self.job, tokenizer)
-        theirs = self.rates.tokenizer(self.job, self.job.workload.tokenizer)
+        theirs = self.rates.tokenizer(self.job, self.job.tokenizer)
         return f"({ours}/{theirs})"
 
     def tokens(self, ratio: str) -> dict[str, str]:
@@ -270,9 +271,9 @@ def per_token_rows(c: Formulas) -> dict[str, Any]:
     assert isinstance(offer, PerTokenOffer)
     c.rates.text(ref, "tokenizer", offer.tokenizer)
     ratio = b.add("Tokenizer ratio", Formula(f"{c.rates.tokenizer(job, offer.tokenizer)}/"
-                                             f"{c.rates.tokenizer(job, job.workload.tokenizer)}"),
+                                             f"{c.rates.tokenizer(job, job.tokenizer)}"),
                   NUMBER, "breakdown.tokenizer_ratio", f"tokens in {offer.tokenizer} per token in "
-                  f"{job.workload.tokenizer} (Rates)", "ratio")
+                  f"{job.tokenizer} (Rates)", "ratio")
     charges, note = c.call_charge(ref, ratio, batch=True)
     b.add("Rate card", note, None, None, TIER_NOTE)
     for kind in KIND_NAMES:
@@ -394,6 +395,8 @@ def seat_rows(c: Formulas) -> dict[str, Any]:
         else:
             usd = api_usd_rows(c)
             per_attempt, how = usd, "API-rate cost per attempt"
+            if allowance.token_rate_mtok is not None:
+                per_attempt, how = token_rate_rows(c, usd, allowance.token_rate_mtok), "API-rate cost + token rate"
             if allowance.unit == "credit":
                 per_credit = c.rates.rate(ref, "allowance.usd_per_credit", allowance.usd_per_credit, "USD per credit",
                                           USD_FINE)
@@ -406,8 +409,11 @@ def seat_rows(c: Formulas) -> dict[str, Any]:
         allow = c.rates.rate(ref, "allowance.per_seat_month", allowance.per_seat_month, f"{unit} per seat per month")
         included = b.add("Included", Formula(f"{seats}*{allow}*months_per_period"), NUMBER, "breakdown.included",
                          "seats billed × allowance per seat × months", f"{unit} per period")
-        excess = b.add("Excess", Formula(f"MAX({used}-{included},0)"), NUMBER, "breakdown.excess",
-                       "MAX(0, usage − included)", f"{unit} per period")
+        if allowance.pooling == "per_seat":
+            excess = per_seat_excess_rows(c, used, allow, unit)
+        else:
+            excess = b.add("Excess", Formula(f"MAX({used}-{included},0)"), NUMBER, "breakdown.excess",
+                           "MAX(0, usage − included)", f"{unit} per period")
         if offer.overage_per_unit is None:
             overage = b.add("Overage", 0, USD, "breakdown.overage",
                             "the plan sells no overage: excess work cannot be done on this plan", "USD per period")
@@ -417,7 +423,40 @@ def seat_rows(c: Formulas) -> dict[str, Any]:
             overage = b.add("Overage", Formula(f"{excess}*{price_over}"), USD, "breakdown.overage",
                             "excess × overage_per_unit", "USD per period")
     return {"period_cost": f"{fixed}+{overage}", "period_how": "seat fees + overage", "fixed": fixed,
-            "failure_share": True, "bearer": "customer", "unmetered": offer.allowance is None}
+            "failure_share": True, "bearer": "customer",
+            "unmetered": offer.allowance is None and offer.usage_limits == "none"}
+
+
+def token_rate_rows(c: Formulas, usd: str, rate_mtok: Decimal) -> str:
+    """A per-token surcharge on the attempt's tokens in the model's tokenizer (tco/engine/usage.py token_rate_per_attempt)."""
+    b, job = c.b, c.job
+    ref = job.selection.find(job.candidate.model or "")
+    assert ref is not None and isinstance(ref.offer, PerTokenOffer)
+    t = c.tokens(c.ratio(ref.offer.tokenizer))
+    tokens = b.add("Tokens per attempt", Formula(f"({c.calls_per_attempt()})*({t['I']}+{t['W']}+{t['O']}+{t['R']})"),
+                   NUMBER, "breakdown.tokens_per_attempt", "calls per attempt × (input + cache writes + output + "
+                   "reasoning) × ratio", "tokens")
+    rate = c.rates.rate(job.ref, "allowance.token_rate_mtok", rate_mtok, "USD per million tokens", USD_FINE)
+    tr = b.add("Token-rate cost per attempt", Formula(f"{tokens}*{rate}/1000000"), USD_FINE,
+               "breakdown.token_rate_usd_per_attempt", "tokens × token_rate_mtok / 1,000,000", "USD per attempt")
+    return f"{usd}+{tr}"
+
+
+def per_seat_excess_rows(c: Formulas, used: str, allow: str, unit: str) -> str:
+    """Expected use past per-seat allowances, each user's monthly use lognormal (tco/engine/seat_spread.py):
+    users × months × (m·Φ(d1) − a·Φ(d2))."""
+    b = c.b
+    users = c.v("seats")
+    cv = b.add("Seat usage spread", Formula("seat_usage_cv"), NUMBER, "breakdown.seat_usage_cv",
+               "input seat_usage_cv: coefficient of variation of one seat's monthly use", "cv")
+    m = b.add("Usage per seat per month", Formula(f"{used}/({users}*months_per_period)"), NUMBER,
+              "breakdown.usage_per_seat_month", "usage / (seats × months)", f"{unit} per seat")
+    s = f"SQRT(LN(1+{cv}^2))"
+    d1 = f"(LN({m})+LN(1+{cv}^2)/2-LN({allow}))/{s}"
+    expected = f"{m}*NORMSDIST({d1})-{allow}*NORMSDIST({d1}-{s})"
+    return b.add("Excess", Formula(f"{users}*months_per_period*IF({m}<=0,0,IF({allow}<=0,{m},IF({cv}=0,"
+                                   f"MAX({m}-{allow},0),{expected})))"), NUMBER, "breakdown.excess",
+                 "seats × months × E[max(X − a, 0)], X lognormal: m·Φ(d1) − a·Φ(d2)", f"{unit} per period")
 
 
 def credit_rows(c: Formulas) -> dict[str, Any]:
@@ -596,7 +635,7 @@ class Calc:
                       "1 − (1 − s)^max_attempts", "share")
         E = block.add("Expected attempts E", Formula(f"{S}/{c.s}"), NUMBER, "breakdown.expected_attempts", "S / s",
                       "attempts")
-        tail = scheme_rows(c)
+        tail = deal_rows(c, scheme_rows(c))
         period = block.add("Period cost", Formula(tail["period_cost"]), USD, "period_cost", tail["period_how"],
                            "USD per period")
         per_task = block.add("Per task cost", Formula(f"{period}/tasks"), USD_TASK, "per_task_cost",
@@ -614,6 +653,7 @@ class Calc:
                   f"{NOT_LIVE}: solved numerically for the workload as exported", "share")
         block.add("Period TCO", Formula(f"tasks*{cpct}"), USD, "period_tco", "tasks × cost per completed task",
                   "USD per period")
+        contract_row(c, period)
         fixed = block.add("Fixed commitment", Formula(tail["fixed"]), USD, "risk.fixed_commitment",
                           "owed whatever the volume", "USD per period")
         block.add("Variable spend", Formula(f"{period}-{fixed}"), USD, "risk.variable_spend", "period cost − fixed",
