@@ -88,6 +88,10 @@ ACME: dict[str, Any] = {
                         "credits_per": {"api_usd": 120, "request": 1}, **SRC},
         "fin-like": {"scheme": "per_resolution", "name": "Acme Resolutions", "per_resolution": 0.99,
                      "counts": "confirmed_only", "platform_fee_month": 500, "included_resolutions_month": 1000, **SRC},
+        "outcomes": {"scheme": "per_resolution", "name": "Acme Outcomes", "per_resolution": 0.99,
+                     "counts": "confirmed_and_assumed", "included_resolutions_month": 100,
+                     "other_outcomes": {"procedure_handoff": {"fee": 0.99, "task_done": False},
+                                        "qualification": {"fee": 9.99, "task_done": True}}, **SRC},
         "agent": {"scheme": "per_conversation", "name": "Acme Conversations", "per_conversation": 2, "per_action": 0.1,
                   "platform_fee_month": 200, "included_conversations_month": 500, **SRC},
         "ptu": {"scheme": "provisioned", "name": "Acme PTU", "tokenizer": "wide",
@@ -123,6 +127,8 @@ ALL_SCHEMES: dict[str, Any] = {
         {"offer": "acme/agent", "success_rate": 0.68},
         {"offer": "acme/ptu", "term": "year", "success_rate": 0.83, "task": {"batch_share": 0}},
         {"offer": "acme/ptu", "label": "PTU, 15 units", "units": 15, "success_rate": 0.83, "task": {"batch_share": 0}},
+        {"offer": "acme/outcomes", "success_rate": 0.5, "assumed_resolution_share": 0.2,
+         "outcome_shares": {"procedure_handoff": 0.15, "qualification": 0.1}},
     ],
 }
 YEARLY: dict[str, Any] = {
