@@ -15,7 +15,12 @@ candidates:
 """
 
 
-TOKENIZERS = {"deepseek": "deepseek", "xai": "grok"}
+TOKENIZERS = {"deepseek": "deepseek", "xai": "grok", "google-vertex/claude": "claude-opus-4.7", "google-vertex/gemini": "gemini"}
+
+
+def own_tokenizer(offer: str) -> str:
+    """The offer's own tokenizer, so that its ratio is 1."""
+    return next((t for prefix, t in TOKENIZERS.items() if offer.startswith(prefix)), "o200k")
 
 
 @pytest.mark.parametrize(
@@ -32,10 +37,14 @@ TOKENIZERS = {"deepseek": "deepseek", "xai": "grok"}
         # a 1M-token prompt is past Grok 4.20's 200k threshold, so the whole call is at the long-context rates:
         ("xai/grok-4.20-0309-reasoning", "2026-04-01", 0, "16"),  # $4 + $12 at launch
         ("xai/grok-4.20-0309-reasoning", "2026-05-01", 0, "7.5"),  # $2.50 + $5 after the cut of 2026-04-30
+        # Vertex AI's global endpoint bills Claude at Anthropic's list price: $4 + $20
+        ("google-vertex/claude-opus-5.5", "2026-12-02", 0, "24"),
+        # and Gemini 3.1 Pro past 200k prompt tokens at $4 in + $18 out for the whole call
+        ("google-vertex/gemini-3.1-pro-preview", "2026-12-02", 0, "22"),
     ],
 )
 def test_as_of_prices_an_offer_as_it_was_billed(tco, write, offer, as_of, off_peak, call_charge):
-    path = write("workload.yaml", WORKLOAD.format(offer=offer, off_peak=off_peak, tokenizer=TOKENIZERS.get(offer.split("/")[0], "o200k")))
+    path = write("workload.yaml", WORKLOAD.format(offer=offer, off_peak=off_peak, tokenizer=own_tokenizer(offer)))
     result = tco("compare", str(path), "--as-of", as_of, "--format", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["results"][0]["breakdown"]["call_charge"] == call_charge
