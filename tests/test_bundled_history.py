@@ -16,6 +16,14 @@ candidates:
 """
 
 
+TOKENIZERS = {"deepseek": "deepseek", "xai": "grok", "google-vertex/claude": "claude-opus-4.7", "google-vertex/gemini": "gemini"}
+
+
+def own_tokenizer(offer: str) -> str:
+    """The offer's own tokenizer, so that its ratio is 1."""
+    return next((t for prefix, t in TOKENIZERS.items() if offer.startswith(prefix)), "o200k")
+
+
 @pytest.mark.parametrize(
     ("offer", "as_of", "off_peak", "call_charge"),
     [
@@ -26,10 +34,18 @@ candidates:
         ("deepseek/deepseek-chat", "2025-06-01", 0.5, "1.0275"),
         # after 2025-09-05 the discount was gone: $0.56 + $1.68 = 2.24, whatever the hour
         ("deepseek/deepseek-chat", "2025-09-10", 0.5, "2.24"),
+        ("xai/grok-3", "2025-06-01", 0, "18"),  # $3 in + $15 out, the Grok 3 API of mid-2025
+        # a 1M-token prompt is past Grok 4.20's 200k threshold, so the whole call is at the long-context rates:
+        ("xai/grok-4.20-0309-reasoning", "2026-04-01", 0, "16"),  # $4 + $12 at launch
+        ("xai/grok-4.20-0309-reasoning", "2026-05-01", 0, "7.5"),  # $2.50 + $5 after the cut of 2026-04-30
+        # Vertex AI's global endpoint bills Claude at Anthropic's list price: $4 + $20
+        ("google-vertex/claude-opus-5.5", "2026-12-02", 0, "24"),
+        # and Gemini 3.1 Pro past 200k prompt tokens at $4 in + $18 out for the whole call
+        ("google-vertex/gemini-3.1-pro-preview", "2026-12-02", 0, "22"),
     ],
 )
 def test_as_of_prices_an_offer_as_it_was_billed(tco, write, offer, as_of, off_peak, call_charge):
-    path = write("workload.yaml", WORKLOAD.format(offer=offer, off_peak=off_peak, tokenizer="deepseek" if offer.startswith("deepseek") else "o200k"))
+    path = write("workload.yaml", WORKLOAD.format(offer=offer, off_peak=off_peak, tokenizer=own_tokenizer(offer)))
     result = tco("compare", str(path), "--as-of", as_of, "--format", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["results"][0]["breakdown"]["call_charge"] == call_charge
@@ -51,3 +67,10 @@ def test_gpt_oss_on_the_open_weight_hosts(tco, write, offer, batch_share, call_c
     result = tco("compare", str(write("workload.yaml", workload)), "--as-of", "2026-12-02", "--format", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["results"][0]["breakdown"]["call_charge"] == call_charge
+
+
+def test_as_of_refuses_a_model_before_its_release_and_names_when_it_was_sold(tco, write):
+    path = write("workload.yaml", WORKLOAD.format(offer="xai/grok-4.3", off_peak=0, tokenizer="grok"))
+    result = tco("compare", str(path), "--as-of", "2025-06-01")
+    assert result.code == 2
+    assert "on sale from 2026-04-30" in result.err

@@ -88,6 +88,10 @@ ACME: dict[str, Any] = {
                         "credits_per": {"api_usd": 120, "request": 1}, **SRC},
         "fin-like": {"scheme": "per_resolution", "name": "Acme Resolutions", "per_resolution": 0.99,
                      "counts": "confirmed_only", "platform_fee_month": 500, "included_resolutions_month": 1000, **SRC},
+        "outcomes": {"scheme": "per_resolution", "name": "Acme Outcomes", "per_resolution": 0.99,
+                     "counts": "confirmed_and_assumed", "included_resolutions_month": 100,
+                     "other_outcomes": {"procedure_handoff": {"fee": 0.99, "task_done": False},
+                                        "qualification": {"fee": 9.99, "task_done": True}}, **SRC},
         "agent": {"scheme": "per_conversation", "name": "Acme Conversations", "per_conversation": 2, "per_action": 0.1,
                   "platform_fee_month": 200, "included_conversations_month": 500, **SRC},
         "seat-teams": {"scheme": "seat", "name": "Acme Teams (per seat)", "seat_month": {"monthly": 40},
@@ -126,6 +130,8 @@ ALL_SCHEMES: dict[str, Any] = {
         {"offer": "acme/agent", "success_rate": 0.68},
         {"offer": "acme/ptu", "term": "year", "success_rate": 0.83, "task": {"batch_share": 0}},
         {"offer": "acme/ptu", "label": "PTU, 15 units", "units": 15, "success_rate": 0.83, "task": {"batch_share": 0}},
+        {"offer": "acme/outcomes", "success_rate": 0.5, "assumed_resolution_share": 0.2,
+         "outcome_shares": {"procedure_handoff": 0.15, "qualification": 0.1}},
     ],
 }
 YEARLY: dict[str, Any] = {
@@ -897,7 +903,8 @@ def test_edits_flag_the_figures_that_are_not_live(edited, exported):
     rules = {ws.title: {(str(r.sqref), rule.formula[0]) for r in ws.conditional_formatting for rule in r.rules}
              for ws in wb.worksheets}
     stale = "inputs_edited+rates_edited>0"
-    assert {("K8:K23", stale), ("A3", stale), ("A5", stale)} <= rules["Summary"]
+    last = 7 + len(ALL_SCHEMES["candidates"])  # one Summary row per candidate from row 8
+    assert {(f"K8:K{last}", stale), ("A3", stale), ("A5", stale)} <= rules["Summary"]
     calc = wb["Calc"]
     not_live = {f"C{r}" for r in range(1, calc.max_row + 1) if calc.cell(r, 5).value == "break_even_success_rate"}
     assert not_live <= {where for where, formula in rules["Calc"] if formula == stale}

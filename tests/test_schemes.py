@@ -108,6 +108,16 @@ ACME = f"""\
         {SOURCE_LINES}
       verified:
         {{scheme: per_resolution, name: Verified resolutions, per_resolution: 1.5, counts: confirmed_only, {SOURCE}}}
+      outcomes:
+        scheme: per_resolution
+        name: Resolutions and other outcomes
+        per_resolution: 0.99
+        counts: confirmed_and_assumed
+        other_outcomes:
+          procedure_handoff: {{fee: 0.99, task_done: false}}
+          qualification: {{fee: 9.99, task_done: true}}
+          disqualification: {{fee: 0.99, task_done: true}}
+        {SOURCE_LINES}
       chat:
         {{scheme: per_conversation, name: Conversations, per_conversation: 2, per_action: 0.10, {SOURCE}}}
       ptu:
@@ -546,6 +556,76 @@ def test_per_resolution_confirmed_only_ignores_assumed_resolutions(compare):
     assert r["risk"] == {"fixed_commitment": "0", "variable_spend": "900", "customer_failure_spend": "0",
                          "failure_bearer": "vendor", "volume_bearer": "shared"}
     assert any("confirmed resolutions only" in w for w in r["warnings"])
+
+
+def test_per_resolution_bills_procedure_handoffs_on_tasks_a_person_finishes(compare):
+    r = compare(f"""
+        workload: support with procedures
+        tasks: 1000
+        task: {{calls: 1, input_tokens: 1000, output_tokens: 100}}
+        human: {HUMAN}
+        candidates:
+          - offer: acme/outcomes
+            success_rate: 0.6
+            assumed_resolution_share: 0.25
+            outcome_shares: {{procedure_handoff: 0.2}}
+    """)["acme/outcomes"]
+    # resolutions: S + (1 − S)·a = 0.6 + 0.4 × 0.25 = 0.7 → 700 × $0.99 = $693
+    # handoffs: 1000 × 0.2 = 200 conversations × $0.99 = $198, billed on tasks a person then finishes
+    # period = 693 + 198 = $891; per task $0.891
+    b = r["breakdown"]
+    assert (b["billed_resolutions"], b["resolution_fees"]) == ("700", "693")
+    assert b["other_outcome_fees"] == {"procedure_handoff": "198"}
+    assert r["per_task_cost"] == "0.891"
+    # failure spend: the 100 assumed resolutions (100 × 0.99 = 99) and every handoff (198) → 297
+    assert r["risk"] == {"fixed_commitment": "0", "variable_spend": "891", "customer_failure_spend": "297",
+                         "failure_bearer": "shared", "volume_bearer": "shared"}
+    assert r["warnings"] == []
+
+
+def test_per_resolution_qualifications_take_the_place_of_resolutions(compare):
+    r = compare(f"""
+        workload: inbound leads
+        tasks: 1000
+        task: {{calls: 1, input_tokens: 1000, output_tokens: 100}}
+        human: {HUMAN}
+        candidates:
+          - offer: acme/outcomes
+            success_rate: 0.9
+            outcome_shares: {{qualification: 0.3, disqualification: 0.6}}
+    """)["acme/outcomes"]
+    # every task the AI completes (S = 0.9) ends in a qualification or a disqualification, so no resolution is
+    # billed: MAX(0, 0.9 − (0.3 + 0.6)) = 0. Fees: 300 × $9.99 = $2,997 and 600 × $0.99 = $594 → $3,591
+    b = r["breakdown"]
+    assert (b["billed_resolutions"], b["resolution_fees"]) == ("0", "0")
+    assert b["other_outcome_fees"] == {"qualification": "2997", "disqualification": "594"}
+    assert r["per_task_cost"] == "3.591"
+    assert r["success_adjusted_cost"] == "3.99"  # 3.591 / 0.9
+    # + 1 attempt reviewed (1 min at $60/h = $1) + 0.1 failed × 10 min by hand ($10) = 3.591 + 1 + 1
+    assert r["cost_per_completed_task"] == "5.591"
+    assert r["risk"]["customer_failure_spend"] == "0"
+    assert r["risk"]["failure_bearer"] == "vendor"
+
+
+def test_outcome_shares_name_an_outcome_the_offer_bills(tco, write, tmp_path):
+    write("books/acme/2026-01-01.yaml", ACME)
+    shutil.copy(FIXTURES / "pricebooks" / "tokenizers.yaml", tmp_path / "books" / "tokenizers.yaml")
+    for offer, shares, expected in (
+        ("acme/outcomes", "{procedure_handof: 0.1}", "did you mean 'procedure_handoff'"),
+        ("acme/verified", "{qualification: 0.1}", "bills no other outcomes"),
+    ):
+        path = write("workload.yaml", f"""
+            workload: leads
+            tasks: 100
+            task: {{calls: 1, input_tokens: 10, output_tokens: 10}}
+            human: {HUMAN}
+            candidates:
+              - {{offer: {offer}, success_rate: 0.5, outcome_shares: {shares}}}
+        """)
+        result = tco("compare", str(path), "--pricebooks", str(tmp_path / "books"), "--as-of", "2026-06-01")
+        assert result.code == 2
+        assert "outcome_shares" in result.err and expected in result.err
+        assert "Traceback" not in result.err
 
 
 # --- per_conversation ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from decimal import Decimal
 from tco.engine.attempts import expected_attempts, task_success
 from tco.engine.elementwise import possibly
 from tco.engine.lifecycle import priced_offer
-from tco.errors import Problem, TcoError, candidate_error, dotted
+from tco.errors import Problem, TcoError, candidate_error, dotted, nearest
 from tco.models.catalog import OfferRef, Selection
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, FixedCost, Human, Task, Workload
 
@@ -23,6 +23,21 @@ SCHEME_KEYS = {
     "assumed_resolution_share": ("per_resolution", "credit"),
 }
 """Candidate keys that mean something only for some schemes; elsewhere they are errors, not silently ignored."""
+
+
+def _check_outcome_shares(candidate: Candidate, ref: OfferRef, index: int) -> None:
+    """Each outcome share names one of the offer's other billed outcomes."""
+    if not candidate.outcome_shares:
+        return
+    outcomes = getattr(ref.offer, "other_outcomes", {})
+    if not outcomes:
+        raise candidate_error(index, "outcome_shares", f"does not apply to {ref.id}, a {ref.offer.scheme} offer that "
+                                                       f"bills no other outcomes")
+    for name in candidate.outcome_shares:
+        if name not in outcomes:
+            raise candidate_error(index, f"outcome_shares.{name}",
+                                  f"{ref.id} bills no outcome {name!r}; it bills {', '.join(outcomes)}"
+                                  f"{nearest(name, outcomes)}")
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,7 @@ class Job:
             if value is not None and (isinstance(value, str) or possibly(value != 0)) and ref.offer.scheme not in schemes:
                 raise candidate_error(index, key, f"does not apply to {ref.id}, a {ref.offer.scheme} offer "
                                                   f"(it applies to {' and '.join(schemes)} offers)")
+        _check_outcome_shares(candidate, ref, index)
         return cls(workload, candidate, ref, selection, task, human, candidate.success_rate, index, notices)
 
     def with_success_rate(self, s: Decimal) -> Job:

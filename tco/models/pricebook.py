@@ -176,8 +176,21 @@ class CreditOffer(OfferBase):
         return self
 
 
+class Outcome(Strict):
+    """An outcome other than a resolution that the vendor bills (e.g. a procedure ending in a handoff)."""
+
+    fee: Money
+    """USD per outcome."""
+    task_done: bool
+    """True when the outcome completes the task (a lead qualified and routed), in place of a resolution; false when a
+    person finishes the task after it (a procedure that ends in a handoff)."""
+
+
+OutcomeName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
 class PerResolutionOffer(OfferBase):
-    """Billed per resolution the vendor counts."""
+    """Billed per resolution the vendor counts, and per other outcome where it bills those too."""
 
     scheme: Literal["per_resolution"]
     per_resolution: Money
@@ -185,6 +198,9 @@ class PerResolutionOffer(OfferBase):
     """What the vendor bills as a resolution: only confirmed ones, or assumed ones too (the customer left)."""
     platform_fee_month: Money = Decimal(0)
     included_resolutions_month: Count = 0
+    other_outcomes: dict[OutcomeName, Outcome] = {}
+    """Other outcomes billed per conversation instead of a resolution (one outcome per conversation at most), by name;
+    a candidate's outcome_shares say how often each happens."""
 
 
 class PerConversationOffer(OfferBase):

@@ -174,6 +174,9 @@ class Candidate(Strict):
     """Chance that one attempt completes the task."""
     assumed_resolution_share: ShareOrRange = Decimal(0)
     """Share of unresolved tasks the vendor still bills as resolved (per-resolution offers)."""
+    outcome_shares: dict[str, Share] = {}
+    """Share of tasks started that end in each of the offer's other billed outcomes, by name (per-resolution
+    offers that bill other outcomes)."""
     term: str | None = None
     """Commitment term for seat and provisioned offers (e.g. annual, year); default the offer's first."""
     model: str | None = None

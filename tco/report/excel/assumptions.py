@@ -197,6 +197,9 @@ class Assumptions:
         if uses_assumed_share(job) or c.assumed_resolution_share:
             self.add(f"assumed_resolution_share_{n}", c.assumed_resolution_share, f"{at}.assumed_resolution_share",
                      UNITS["assumed_resolution_share"], first_line(fields["assumed_resolution_share"].description))
+        for name, share in c.outcome_shares.items():
+            self.add(f"outcome_share_{name}_{n}", share, f"{at}.outcome_shares.{name}", "share of tasks",
+                     first_line(fields["outcome_shares"].description))
         for key in ("term", "model"):
             if getattr(c, key) is not None:
                 self.add(None, getattr(c, key), f"{at}.{key}", "",

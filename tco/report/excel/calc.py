@@ -305,8 +305,12 @@ def per_resolution_rows(c: Formulas) -> dict[str, Any]:
     else:
         assumed = b.add("Assumed resolutions per task", 0, NUMBER, "breakdown.assumed_resolutions_per_task",
                         "the vendor bills confirmed resolutions only", "per task")
-    per_task = b.add("Billed resolutions per task", Formula(f"{S}+{assumed}"), NUMBER,
-                     "breakdown.billed_resolutions_per_task", "S + assumed", "per task")
+    shares = c.job.candidate.outcome_shares
+    done = [f"outcome_share_{name}_{c.n}" for name in shares if offer.other_outcomes[name].task_done]
+    real = f"MAX({S}-({'+'.join(done)}),0)" if done else S
+    per_task = b.add("Billed resolutions per task", Formula(f"{real}+{assumed}"), NUMBER,
+                     "breakdown.billed_resolutions_per_task",
+                     "MAX(0, S − outcomes that complete the task) + assumed" if done else "S + assumed", "per task")
     billed = b.add("Billed resolutions", Formula(f"tasks*{per_task}"), NUMBER, "breakdown.billed_resolutions", "",
                    "per period")
     included = b.add("Included resolutions", Formula(f"{inc}*months_per_period"), NUMBER,
@@ -317,10 +321,24 @@ def per_resolution_rows(c: Formulas) -> dict[str, Any]:
     fixed = b.add("Platform fees", Formula(f"{plat}*months_per_period"), USD, "breakdown.platform_fees", "",
                   "USD per period")
     paid = f"IF({billed}<>0,{billable}/{billed},0)"
-    return {"period_cost": f"{fixed}+{fees}", "period_how": "platform fees + resolution fees", "fixed": fixed,
-            "failure": f"tasks*{assumed}*{fee}*{paid}+{fixed}*({E}-{S})/{E}",
-            "failure_how": "tasks × assumed × fee × billable share + fixed × (E − S)/E",
-            "bearer": Formula(f'IF({assumed}<>0,"shared","vendor")')}
+    outcome_fees, handed_on = [], []
+    for name in shares:
+        rate = c.rates.rate(ref, f"other_outcomes.{name}.fee", offer.other_outcomes[name].fee, "USD per outcome", USD_TASK)
+        cell = b.add(f"{name} fees", Formula(f"tasks*outcome_share_{name}_{c.n}*{rate}"), USD,
+                     f"breakdown.other_outcome_fees.{name}", f"tasks × outcome_shares.{name} × fee", "USD per period")
+        outcome_fees.append(cell)
+        if not offer.other_outcomes[name].task_done:
+            handed_on.append(cell)
+    others = "".join(f"+{cell}" for cell in outcome_fees)
+    handed = "".join(f"+{cell}" for cell in handed_on)
+    bearer = f"OR({assumed}<>0{''.join(f',{cell}<>0' for cell in handed_on)})"
+    return {"period_cost": f"{fixed}+{fees}{others}",
+            "period_how": "platform fees + resolution fees" + (" + other outcome fees" if others else ""),
+            "fixed": fixed,
+            "failure": f"tasks*{assumed}*{fee}*{paid}{handed}+{fixed}*({E}-{S})/{E}",
+            "failure_how": "tasks × assumed × fee × billable share" + (" + fees of outcomes that hand the task on"
+                                                                        if handed else "") + " + fixed × (E − S)/E",
+            "bearer": Formula(f'IF({bearer},"shared","vendor")')}
 
 
 def per_conversation_rows(c: Formulas) -> dict[str, Any]:
