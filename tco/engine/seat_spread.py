@@ -61,7 +61,7 @@ def _exact(m: Decimal, a: Decimal, c: Decimal) -> Decimal:
         return max(m - a, Decimal(0))
     s2 = (1 + c * c).ln()
     s = s2.sqrt()
-    d1 = (m.ln() - s2 / 2 + s2 - a.ln()) / s
+    d1 = (m.ln() + s2 / 2 - a.ln()) / s
     return m * normal_cdf(d1) - a * normal_cdf(d1 - s)
 
 
