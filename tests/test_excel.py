@@ -1048,3 +1048,18 @@ def test_without_simulate_ranges_show_their_likely_value(tco, workbooks, tmp_pat
     assert rows["candidates[1].task.input_tokens"][1] == 3500
     assert "Range: PERT 2,500 / 3,500 / 5,000" in rows["candidates[1].task.input_tokens"][4]
     assert "Range" not in rows["tasks"][4] and "Range" not in rows["candidates[2].success_rate"][4]
+
+
+def test_a_term_puts_the_contract_cost_on_the_summary(exported, tco):
+    """With term_months the Summary has a live contract-cost column, recalculated to the engine's figure; without, none."""
+    deal = exported["deal"]
+    summary = openpyxl.load_workbook(deal.recalculated, data_only=True)["Summary"]
+    keys = {summary.cell(6, c).value: c for c in range(1, summary.max_column + 1)}
+    assert summary.cell(7, keys["contract_cost"]).value == "Contract cost (term)"
+    doc = compare_json(tco, deal.case)
+    by_no = {i: r for i, r in enumerate(doc["results"], 1)}
+    for row in range(8, 8 + len(doc["results"])):
+        engine_figure = float(by_no[summary.cell(row, keys["no"]).value]["contract_cost"])
+        assert summary.cell(row, keys["contract_cost"]).value == pytest.approx(engine_figure, rel=1e-9)
+    plain = openpyxl.load_workbook(exported["all-schemes"].recalculated, data_only=True)["Summary"]
+    assert "contract_cost" not in {plain.cell(6, c).value for c in range(1, plain.max_column + 1)}

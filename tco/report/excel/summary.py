@@ -54,6 +54,7 @@ SUMMARY = (  # (JSON field, header, format)
     ("break_even_success_rate", "Break-even success (not live)", SHARE),
     ("period_cost", "Period cost", USD),
     ("period_tco", "Period TCO", USD),
+    ("contract_cost", "Contract cost (term)", USD),
     ("risk.fixed_commitment", "Fixed commitment", USD),
     ("risk.variable_spend", "Variable spend", USD),
     ("risk.customer_failure_spend", "Failure spend", USD),
@@ -62,9 +63,19 @@ SUMMARY = (  # (JSON field, header, format)
     ("split.fixed_for_success", "Fixed, for completed work", USD),
     ("split.variable_for_success", "Variable, for completed work", USD),
 )
-SUMMARY_COL = {key: i for i, (key, _, _) in enumerate(SUMMARY, 1)}
-PRINTED = SUMMARY_COL["risk.volume_bearer"]
-"""The columns printed: the split of the period bill past them is the stacked chart's data, and the chart prints."""
+
+
+def columns(term: bool) -> tuple[tuple[str, str, str | None], ...]:
+    """The Summary's columns; the contract cost only when the workload has a term."""
+    return tuple(c for c in SUMMARY if term or c[0] != "contract_cost")
+
+
+def column_numbers(cols: tuple[tuple[str, str, str | None], ...]) -> dict[str, int]:
+    return {key: i for i, (key, _, _) in enumerate(cols, 1)}
+
+
+LAST_PRINTED = "risk.volume_bearer"
+"""The columns printed end here: the split of the period bill past them is the stacked chart's data, and the chart prints."""
 
 
 CURRENT = "Inputs and rates are as exported: every figure is current."
@@ -81,21 +92,24 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
                             f"tco {doc['tco_version']}; workload {w['file']} (sha256 {w['sha256']})")
     put_text(ws.cell(3, 1), "Verdict (as exported): " + doc["verdict"]["text"]).font = BOLD
     first, last = 8, 7 + len(order)
-    col = lambda key: get_column_letter(SUMMARY_COL[key])  # noqa: E731
+    cols = columns(w.get("term_months") is not None)
+    number = column_numbers(cols)
+    printed = number[LAST_PRINTED]
+    col = lambda key: get_column_letter(number[key])  # noqa: E731
     put_text(ws.cell(4, 1), "Cheapest per completed task now (live):")
     cand, cpct = col("candidate"), col("cost_per_completed_task")
-    best = ws.cell(4, SUMMARY_COL["candidate"] + 1)
+    best = ws.cell(4, number["candidate"] + 1)
     put(best, Formula(f"INDEX(${cand}${first}:${cand}${last},MATCH(MIN(${cpct}${first}:${cpct}${last}),"
                       f"${cpct}${first}:${cpct}${last},0))", clean(cell_text(doc["verdict"]["best"])))).font = BOLD
     flag = put(ws.cell(5, 1), Formula(f'IF({EDITS}=0,"{CURRENT}",{EDITS}&"{STALE}")', CURRENT))
     ws.conditional_formatting.add("A5", FormulaRule(formula=[f"{EDITS}>0"], font=STALE_FONT, fill=STALE_FILL))
     flag.font = NOTE
-    numeric = [i for i, (_, _, fmt) in enumerate(SUMMARY, 1) if fmt]
-    for i, (key, _, _) in enumerate(SUMMARY, 1):
+    numeric = [i for i, (_, _, fmt) in enumerate(cols, 1) if fmt]
+    for i, (key, _, _) in enumerate(cols, 1):
         put_text(ws.cell(6, i), key).font = KEY_FONT
         ws.cell(6, i).alignment = Alignment(horizontal="right" if i in numeric else "left", vertical="bottom",
                                             wrap_text=True)
-    header(ws, 7, [label for _, label, _ in SUMMARY], numeric)
+    header(ws, 7, [label for _, label, _ in cols], numeric)
     ws.row_dimensions[6].height, ws.row_dimensions[7].height = 24, 42
     cheapest = sorted(r.cost_per_completed_task for r in results)
     for r, n in enumerate(order, first):
@@ -115,9 +129,9 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
                                                   result.period_cost - result.risk.customer_failure_spend
                                                   - fixed_for_success),
         }
-        for key, _, fmt in SUMMARY:
+        for key, _, fmt in cols:
             value = values[key] if key in values else Formula(f"Calc!{refs[key]}", figure(result, key))
-            cell = put(ws.cell(r, SUMMARY_COL[key]), value, fmt)
+            cell = put(ws.cell(r, number[key]), value, fmt)
             cell.alignment = Alignment(wrap_text=key in ("candidate", "offer"), vertical="top")
     be = col("break_even_success_rate")
     mark_when_stale(ws, [f"{be}{first}:{be}{last}", "A3"])
@@ -137,22 +151,22 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
         put_text(ws.cell(row, 1), text).font = NOTE
         row += 1
     row += 1
-    ws.freeze_panes = ws.cell(first, SUMMARY_COL["candidate"] + 1)
+    ws.freeze_panes = ws.cell(first, number["candidate"] + 1)
     fit_columns(ws, first - 1, cap=NAME_WIDTH, max_row=last)
-    for i, (_, _, fmt) in enumerate(SUMMARY, 1):
+    for i, (_, _, fmt) in enumerate(cols, 1):
         dim = ws.column_dimensions[get_column_letter(i)]
         dim.width = max(dim.width or 0, 6 if fmt == COUNT else 10 if fmt else 8)
     for key in ("candidate", "offer"):  # wrapped, so not fitted above
-        longest = max(len(str(ws.cell(r, SUMMARY_COL[key]).value)) for r in range(first, last + 1))
+        longest = max(len(str(ws.cell(r, number[key]).value)) for r in range(first, last + 1))
         ws.column_dimensions[col(key)].width = min(longest + 2, NAME_WIDTH)
     for r in range(first, last + 1):
-        tall(ws, r, [SUMMARY_COL["candidate"], SUMMARY_COL["offer"]])
-    width_cm = min(CHART_WIDTH_CM, (columns_width_cm(ws, PRINTED) - 2 * GAP_CM) / 3)  # three side by side
-    end = place(ws, charts(ws, first, last, width_cm), row, PRINTED)
-    page_setup(ws, PRINTED, end, "6:7")
+        tall(ws, r, [number["candidate"], number["offer"]])
+    width_cm = min(CHART_WIDTH_CM, (columns_width_cm(ws, printed) - 2 * GAP_CM) / 3)  # three side by side
+    end = place(ws, charts(ws, number, first, last, width_cm), row, printed)
+    page_setup(ws, printed, end, "6:7")
 
 
-NAME_WIDTH = 26
+NAME_WIDTH = 23
 """Candidate and offer names wrap past this many characters."""
 CHART_WIDTH_CM = 16
 
@@ -162,9 +176,9 @@ def chart_height(candidates: int) -> float:
     return max(7.5, 3.5 + 0.8 * candidates)
 
 
-def charts(ws: Worksheet, first: int, last: int, width_cm: float) -> list[BarChart]:
+def charts(ws: Worksheet, number: dict[str, int], first: int, last: int, width_cm: float) -> list[BarChart]:
     """Bar charts over the Summary cells, so they move with the figures; every candidate labelled."""
-    cats = Reference(ws, min_col=SUMMARY_COL["candidate"], min_row=first, max_row=last)
+    cats = Reference(ws, min_col=number["candidate"], min_row=first, max_row=last)
 
     def bar(title: str, keys: list[str], stacked: bool = False) -> BarChart:
         chart = BarChart()
@@ -176,7 +190,7 @@ def charts(ws: Worksheet, first: int, last: int, width_cm: float) -> list[BarCha
         labelled(chart.x_axis)
         labelled(chart.y_axis)
         for key in keys:
-            chart.add_data(Reference(ws, min_col=SUMMARY_COL[key], min_row=first - 1, max_row=last),
+            chart.add_data(Reference(ws, min_col=number[key], min_row=first - 1, max_row=last),
                            titles_from_data=True)
         chart.set_categories(cats)
         if stacked:
