@@ -93,14 +93,15 @@ def simulation_for(comparison: Comparison, source: WorkloadFile, draws: int, see
 
 def run_compare(workload_path: Path, as_of: dt.date, pricebooks: Roots = None,
                 sort: str = "cost_per_completed_task", draws: int | None = None, seed: int = 0,
-                progress: Progress | None = None) -> dict[str, Any]:
-    """The comparison as the JSON-ready document of the output contract; with `draws`, simulated too."""
+                progress: Progress | None = None, break_even: bool = True) -> dict[str, Any]:
+    """The comparison as the JSON-ready document of the output contract; with `draws`, simulated too. Without
+    `break_even` (a view that does not show it), the break-even success rates are not solved."""
     from tco.report.document import document
 
     comparison, source = comparison_for(workload_path, as_of, pricebooks)
     sim = simulation_for(comparison, source, draws, seed, progress) if draws is not None else None
     comparison = dataclasses.replace(comparison, results=ranked_by(comparison.results, sort))
-    return document(comparison, source, sim)
+    return document(comparison, source, sim, break_even or sort == "break_even_success_rate")
 
 
 def run_history(workload_path: Path, start: dt.date | None, end: dt.date,

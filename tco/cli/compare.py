@@ -49,7 +49,8 @@ def compare(
     if chart and format is not Format.table:
         raise TcoError(f"--chart draws in the terminal table only; --format {format.value} gives the figures it draws")
     with progress_bar(simulate) as progress:
-        doc = run_compare(workload, as_of_date(as_of), books(pricebooks, no_bundled), sort, simulate, seed, progress)
+        doc = run_compare(workload, as_of_date(as_of), books(pricebooks, no_bundled), sort, simulate, seed, progress,
+                          break_even=wide or format is not Format.table)  # the narrow table does not show it
     from tco.report import csv_report, markdown, table
 
     show(doc, format, partial(table.render, wide=wide, chart=chart), markdown.render, csv_report.render)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
@@ -48,7 +50,6 @@ class CandidateResult:
     success_adjusted_cost: Decimal
     cost_per_completed_task: Decimal
     human_baseline: Decimal
-    break_even_success_rate: Decimal | None
     period_cost: Decimal
     period_tco: Decimal
     risk: Risk
@@ -61,6 +62,13 @@ class CandidateResult:
     """With the workload's term_months: the term's bill, one-off fees counted once."""
     people: bool = True
     """Whether people's costs were given; without them human_baseline and break-even mean nothing."""
+    solve_break_even: Callable[[], Decimal | None] = field(default=lambda: None, repr=False, compare=False)
+    """Solves for `break_even_success_rate`, which is read far less often than it would cost to compute."""
+
+    @cached_property
+    def break_even_success_rate(self) -> Decimal | None:
+        """The per-attempt success rate at which this candidate costs what a person does; None if never."""
+        return self.solve_break_even()
 
 
 @dataclass(frozen=True)
@@ -139,7 +147,6 @@ def evaluate(job: Job) -> CandidateResult:
         success_adjusted_cost=cost / S,
         cost_per_completed_task=cpct,
         human_baseline=baseline,
-        break_even_success_rate=break_even(cpct_at, baseline) if job.people else None,
         period_cost=bill.period_cost,
         period_tco=job.tasks * cpct,
         risk=Risk(
@@ -155,6 +162,7 @@ def evaluate(job: Job) -> CandidateResult:
         index=job.index,
         contract_cost=contract_cost(job, bill),
         people=job.people,
+        solve_break_even=(lambda: break_even(cpct_at, baseline)) if job.people else (lambda: None),
     )
 
 

@@ -50,7 +50,7 @@ def _exact(value: Any) -> Any:
 class Strict(BaseModel):
     """Strict: unknown fields are errors, nothing is coerced from text, models are immutable."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True)
 
 
 Number = Annotated[Decimal, BeforeValidator(_exact), Field(allow_inf_nan=False)]

@@ -208,7 +208,7 @@ class Pilot(Strict, Range):
 
 
 class _Observed(RootModel, Range):  # type: ignore[type-arg]
-    model_config = ConfigDict(strict=True, frozen=True, use_attribute_docstrings=False)
+    model_config = ConfigDict(strict=True, frozen=True, use_attribute_docstrings=False, defer_build=True)
     kind: ClassVar[str] = "observed"
 
     def point(self) -> Any:

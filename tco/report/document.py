@@ -38,7 +38,8 @@ def plain(value: Any) -> Any:
     return value
 
 
-def result(r: CandidateResult, spread: CandidateSpread | None = None) -> dict[str, Any]:
+def result(r: CandidateResult, spread: CandidateSpread | None = None, break_even: bool = True) -> dict[str, Any]:
+    """One candidate's figures; without `break_even`, the break-even success rate is left out (not solved)."""
     out = {
         "candidate": r.candidate,
         "offer": r.offer,
@@ -48,7 +49,7 @@ def result(r: CandidateResult, spread: CandidateSpread | None = None) -> dict[st
         "success_adjusted_cost": plain(r.success_adjusted_cost),
         "cost_per_completed_task": plain(r.cost_per_completed_task),
         "human_baseline": plain(r.human_baseline) if r.people else None,
-        "break_even_success_rate": plain(r.break_even_success_rate),
+        **({"break_even_success_rate": plain(r.break_even_success_rate)} if break_even else {}),
         "period_cost": plain(r.period_cost),
         "period_tco": plain(r.period_tco),
         "risk": plain(r.risk),
@@ -123,8 +124,10 @@ def heading(comparison: Comparison, source: WorkloadFile) -> dict[str, Any]:
     }
 
 
-def document(comparison: Comparison, source: WorkloadFile, sim: Simulation | None = None) -> dict[str, Any]:
-    """The comparison (and its simulation, if run) as the JSON object every output renders."""
+def document(comparison: Comparison, source: WorkloadFile, sim: Simulation | None = None,
+             break_even: bool = True) -> dict[str, Any]:
+    """The comparison (and its simulation, if run) as the JSON object every output renders; without `break_even`,
+    for a view that does not show it, the results leave the break-even success rate out."""
     v = verdict(comparison)
     return {
         **heading(comparison, source),
@@ -141,5 +144,5 @@ def document(comparison: Comparison, source: WorkloadFile, sim: Simulation | Non
         },
         "ranges": [range_input(i, comparison) for i in comparison.inputs],
         **({"simulation": simulation(sim)} if sim else {}),
-        "results": [result(r, sim.candidates[r.candidate] if sim else None) for r in comparison.results],
+        "results": [result(r, sim.candidates[r.candidate] if sim else None, break_even) for r in comparison.results],
     }
