@@ -20,7 +20,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 WORKLOAD = REPO / "examples" / "support-bot.yaml"
-MODELS = ("anthropic:claude-sonnet-4-6", "openai:gpt-5.4-mini", "anthropic:claude-haiku-4-5", "google:gemini-2.5-flash")
+MODELS = ("anthropic:claude-sonnet-5-5", "openai:gpt-6.1-terra", "openai:gpt-6-luna", "anthropic:claude-haiku-5-5",
+          "google:gemini-3.8-flash")
 """The per-token candidates of the support-bot example, as genai-prices names them."""
 COPIES = 9
 

@@ -74,3 +74,24 @@ def test_as_of_refuses_a_model_before_its_release_and_names_when_it_was_sold(tco
     result = tco("compare", str(path), "--as-of", "2025-06-01")
     assert result.code == 2
     assert "on sale from 2026-04-30" in result.err
+
+
+def test_no_offer_on_sale_in_the_bundled_books_hands_its_demand_to_one_that_is_gone():
+    """On 2026-12-07 (the day the examples were moved to current models): every provisioned offer on sale spills over
+    to an offer on sale and not due to retire within 30 days, and no replacement named by an offer on sale is retired."""
+    import datetime as dt
+
+    from tco.files.pricebooks import load_catalog
+
+    day = dt.date(2026, 12, 7)
+    catalog = load_catalog()
+    on_sale = catalog.as_of(day).offers
+
+    def gone(offer_id, by):
+        ref = on_sale.get(offer_id)
+        return ref is None or ref.offer.retired is not None and ref.offer.retired <= by
+
+    stale = [(oid, key, target) for oid, ref in on_sale.items() if not ref.offer.retired_by(day)
+             for key, by in (("spillover_offer", day + dt.timedelta(days=30)), ("replacement", day))
+             if (target := getattr(ref.offer, key, None)) and gone(target, by)]
+    assert stale == []

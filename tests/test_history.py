@@ -207,11 +207,11 @@ def test_every_example_has_a_history_that_fits_80_columns(tco, monkeypatch):
 
 
 def test_a_candidate_is_absent_while_the_model_its_plan_meters_is_not_sold(tco):
-    """On the bundled books: Cursor's plan meters Sonnet 4.6, so it is absent until both books exist, and then it
-    names both (history may be added to either vendor: the test does not pin their dates)."""
-    run = tco("history", "examples/coding-agent.yaml", "--to", "2026-04-16", "--format", "json")
+    """On the bundled books: Cursor's plan meters Sonnet 5.5, so it is absent until both books exist and the model is
+    released, and then it names both (history may be added to either vendor: the test does not pin their dates)."""
+    run = tco("history", "examples/coding-agent.yaml", "--to", "2026-10-01", "--format", "json")
     assert run.code == 0, run.err
-    cursor = [{r["candidate"]: r for r in p["results"]}["cursor/pro-plus (Sonnet 4.6)"] for p in json.loads(run.out)["points"]]
+    cursor = [{r["candidate"]: r for r in p["results"]}["cursor/pro-plus (Sonnet 5.5)"] for p in json.loads(run.out)["points"]]
     absent = [c for c in cursor if c["status"] == "absent"]
     assert absent and all(c["reason"] in ("no_pricebook", "not_offered", "not_released") for c in absent)
     assert all(re.fullmatch(r"no (anthropic|cursor) price book yet|not in (anthropic|cursor) \d{4}-\d\d-\d\d|.* is not released yet", c["message"]) for c in absent)

@@ -233,12 +233,12 @@ def test_diff_old_and_new_read_text_from_the_left_and_numbers_from_the_right():
 
 
 def test_breakeven_names_a_and_b_once_and_fits_80_columns(at):
-    argv = ("breakeven", "examples/support-bot.yaml", "anthropic/claude-sonnet-4.6", "intercom/fin", "--vary", "success_rate")
+    argv = ("breakeven", "examples/support-bot.yaml", "anthropic/claude-sonnet-5.5", "intercom/fin", "--vary", "success_rate")
     out = at(80, *argv)
-    assert_whole(out, ["A is anthropic/claude-sonnet-4.6; B is intercom/fin.", "B cheaper", "A cheaper"], 80)
+    assert_whole(out, ["A is anthropic/claude-sonnet-5.5; B is intercom/fin.", "B cheaper", "A cheaper"], 80)
     header = next(line for line in out.splitlines() if "Below" in line)
     assert header.split() == ["A's", "success_rate", "A", "B", "Below", "Above"]
-    assert ") (" not in " ".join(out.split()) and "Searched anthropic/claude-sonnet-4.6's success_rate from 0 to 1." in " ".join(out.split())
+    assert ") (" not in " ".join(out.split()) and "Searched anthropic/claude-sonnet-5.5's success_rate from 0 to 1." in " ".join(out.split())
 
 
 @pytest.mark.parametrize("offer", ("intercom/fin", *LONG_URL_OFFERS))
