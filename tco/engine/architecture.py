@@ -100,9 +100,20 @@ class Architecture:
         return 1 - self.legs[-1].share * (1 - self.legs[-1].S)
 
     def with_success_rate(self, s: Decimal) -> Architecture:
-        """A chain at per-attempt rate `s` (for break-even); a route has no one rate to vary."""
-        assert self.kind == "chain"
-        return replace(self, legs=tuple(leg.with_success_rate(s) for leg in self.legs))
+        """At per-attempt rate `s` (for break-even): every step of a chain; a route's first stage (how good the first
+        model must be), the later stages then reached by its failures."""
+        if self.kind == "chain":
+            return replace(self, legs=tuple(leg.with_success_rate(s) for leg in self.legs))
+        return replace(self, legs=reached((self.legs[0].with_success_rate(s), *self.legs[1:])))
+
+
+def reached(stages: tuple[Job, ...] | list[Job]) -> tuple[Job, ...]:
+    """A route's stages, each with the share of tasks that reach it: Π over the earlier stages of (1 − S_j)."""
+    out, share = [], Decimal(1)
+    for stage in stages:
+        out.append(replace(stage, share=share))
+        share = share * (1 - stage.S)
+    return tuple(out)
 
 
 def plan(workload: Workload, index: int, selection: Selection) -> Job | Architecture:
@@ -112,14 +123,12 @@ def plan(workload: Workload, index: int, selection: Selection) -> Job | Architec
         return Job.of(workload, index, selection)
     kind: Literal["route", "chain"] = "route" if candidate.route is not None else "chain"
     legs: list[Job] = []
-    share = Decimal(1)
     for k, leg in enumerate(candidate.route or candidate.chain or []):
         if kind == "route" and leg.success_rate is None and leg.attempts is None:  # type: ignore[union-attr]
             raise candidate_error(index, f"route.{k}", "give this stage a success_rate (or attempts)")
-        job = Job.leg(workload, index, selection, leg, (kind, k), over=candidate, share=share)
-        legs.append(job)
-        if kind == "route":
-            share = share * (1 - job.S)
+        legs.append(Job.leg(workload, index, selection, leg, (kind, k), over=candidate))
+    if kind == "route":
+        legs = list(reached(legs))
     human = workload.human or NO_PEOPLE
     if candidate.human is not None:
         human = human.model_copy(update={k: v for k, v in candidate.human if v is not None})
@@ -228,13 +237,13 @@ def evaluate(arch: Architecture) -> Any:
         other = arch.with_success_rate(s)
         return figures(other)["cost_per_completed_task"]
 
-    solvable = arch.people and arch.kind == "chain"
+    solvable = arch.people
     candidate = arch.workload.candidates[arch.index]
     return CandidateResult(
         candidate=candidate.name,
         offer=join.join(leg.ref.id for leg in arch.legs),
         scheme="+".join(schemes),
-        success_rate=arch.legs[0].s if arch.kind == "chain" else S,
+        success_rate=arch.legs[0].s,
         expected_attempts=E,
         task_success_rate=S,
         per_task_cost=cost,
