@@ -118,7 +118,7 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
         values: dict[str, Any] = {
             "rank": Formula(f"RANK(${cpct}{r},${cpct}${first}:${cpct}${last},1)",
                             1 + bisect_left(cheapest, result.cost_per_completed_task)),
-            "no": n, "candidate": job.candidate.name, "offer": job.ref.id, "scheme": job.ref.offer.scheme,
+            "no": n, "candidate": result.candidate, "offer": result.offer, "scheme": result.scheme,
             "break_even_success_rate": result.break_even_success_rate
             if result.break_even_success_rate is not None else "never",
             "split.fixed_for_success": Formula(f"Calc!{refs['risk.fixed_commitment']}*Calc!"
