@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tco.engine.compare import compare
 from tco.files.pricebooks import load_catalog
 from tco.models.workload import Workload
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 LAB = """\
 vendor: lab
@@ -221,3 +221,19 @@ def test_equal_rates_per_attempt_are_max_attempts(s, attempts, input_tokens):
     listed = figures_of({"offer": "example/x", "attempts": [{"success_rate": s}] * attempts}, task)
     counted = figures_of({"offer": "example/x", "success_rate": s, "task": {"max_attempts": attempts}}, task)
     assert same(listed, counted)
+
+
+def test_the_workbook_holds_routes_and_chains_as_computed(tco, tmp_path):
+    """Routes and chains are not live formulas: the Calc sheet holds tco's figures, each stage's too, marked not live."""
+    import openpyxl
+
+    out = tmp_path / "local-first.xlsx"
+    assert tco("export", str(REPO / "examples/local-first.yaml"), "-o", str(out), "--as-of", "2026-12-07").code == 0
+    doc = json.loads(tco("compare", str(REPO / "examples/local-first.yaml"), "--as-of", "2026-12-07", "--format", "json").out)
+    route = next(r for r in doc["results"] if r["candidate"] == "local first")
+    rows = [row for row in openpyxl.load_workbook(out)["Calc"].iter_rows(values_only=True)]
+    stage = next(row for row in rows if row[4] == "breakdown.route[1].reach_share" and row[0] == 1)
+    assert Decimal(str(stage[2])) == Decimal(route["breakdown"]["route"][1]["reach_share"])
+    assert stage[5] == "computed by tco (not live)"
+    total = next(row for row in rows if row[4] == "cost_per_completed_task" and row[0] == 1)
+    assert abs(Decimal(str(total[2])) - Decimal(route["cost_per_completed_task"])) < Decimal("1e-9")

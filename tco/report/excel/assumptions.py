@@ -48,11 +48,12 @@ UNITS = {
     "actions": "actions per attempt", "hourly_cost": "USD per hour", "review_minutes": "minutes per attempt",
     "task_minutes": "minutes per task", "failure_cost": "USD per failed task", "success_rate": "share per attempt",
     "assumed_resolution_share": "share of unresolved tasks", "units": "units", "seats": "seats",
+    "waiting_share": "share of latency",
 }
 TEXT_KEYS = {"workload", "period", "tokenizer", "content", "cache_write_ttl", "service_tier"}
 MONEY_KEYS = {"hourly_cost", "failure_cost"}
 SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "off_peak_share", "success_rate", "assumed_resolution_share",
-              "discount"}
+              "discount", "waiting_share"}
 
 
 class Assumptions:
