@@ -10,7 +10,16 @@ from tco.engine.elementwise import possibly
 from tco.engine.lifecycle import priced_offer
 from tco.errors import Problem, TcoError, candidate_error, dotted, nearest
 from tco.models.catalog import OfferRef, Selection
-from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, FixedCost, Human, Pricing, Task, Workload
+from tco.models.workload import (
+    HOURS_PER_PERIOD,
+    MONTHS_PER_PERIOD,
+    Candidate,
+    FixedCost,
+    Human,
+    Pricing,
+    Task,
+    Workload,
+)
 
 NO_PEOPLE = Human(hourly_cost=Decimal(0), task_minutes=Decimal(0))
 """A workload without `human`: people's costs are zero (a candidate's `human:` still sets its own)."""

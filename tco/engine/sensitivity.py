@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tco.engine.architecture import plan
 from tco.engine.compare import CandidateResult, Comparison, figures
 from tco.engine.inputs import Input, with_values
-from tco.engine.architecture import plan
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from tco.files.output import printable
-from tco.report.text import (architecture_lines, break_even, figure, latency_note, money, ranges_note, seconds, simulated,
-                             simulation_note)
+from tco.report.text import (
+    architecture_lines,
+    break_even,
+    figure,
+    latency_note,
+    money,
+    ranges_note,
+    seconds,
+    simulated,
+    simulation_note,
+)
 
 COLUMNS = ("#", "Candidate", "Scheme", "Per task", "Per task done by AI", "Per completed task", "Period cost",
            "Fixed", "Failure spend", "Failure paid by", "Volume risk", "Break-even success")

@@ -16,8 +16,17 @@ from rich.text import Text
 
 from tco.report.charts import Axis, Bar, Histogram
 from tco.report.grid import Column, Grid
-from tco.report.text import (architecture_lines, break_even, figure, latency_note, money, ranges_note, seconds, simulated,
-                             simulation_note)
+from tco.report.text import (
+    architecture_lines,
+    break_even,
+    figure,
+    latency_note,
+    money,
+    ranges_note,
+    seconds,
+    simulated,
+    simulation_note,
+)
 
 Cell = Callable[[int, dict[str, Any]], Any]
 FIGURES: dict[str, tuple[Column, Cell]] = {

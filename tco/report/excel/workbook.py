@@ -9,8 +9,8 @@ from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 
 from tco import __version__
-from tco.engine.compare import CandidateResult, Comparison, ranked_by
 from tco.engine.architecture import plan
+from tco.engine.compare import CandidateResult, Comparison, ranked_by
 from tco.engine.job import Job
 from tco.files.workloads import WorkloadFile
 from tco.report.document import document
