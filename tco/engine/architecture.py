@@ -15,7 +15,7 @@ from tco.engine.job import NO_PEOPLE, Job
 from tco.engine.people import SIXTY, break_even, human_baseline
 from tco.errors import candidate_error
 from tco.models.catalog import BookFile, Selection
-from tco.models.workload import Human, Workload
+from tco.models.workload import Candidate, Human, Pricing, Workload
 
 HOUR = Decimal(3600)
 
@@ -105,6 +105,16 @@ class Architecture:
         if self.kind == "chain":
             return replace(self, legs=tuple(leg.with_success_rate(s) for leg in self.legs))
         return replace(self, legs=reached((self.legs[0].with_success_rate(s), *self.legs[1:])))
+
+
+def legs_of(candidate: Candidate) -> list[Pricing]:
+    """The candidate's offers as written: itself, or its route's stages or its chain's steps."""
+    return list(candidate.route or candidate.chain or [candidate])
+
+
+def offer_label(candidate: Candidate) -> str:
+    """Its offer id, or its stages' joined by " → " (a route) or its steps' by " + " (a chain)."""
+    return (" + " if candidate.chain else " → ").join(leg.offer for leg in legs_of(candidate))  # type: ignore[misc]
 
 
 def reached(stages: tuple[Job, ...] | list[Job]) -> tuple[Job, ...]:
