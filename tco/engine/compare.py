@@ -94,11 +94,13 @@ class Comparison:
     @property
     def pricebooks(self) -> list[BookFile]:
         used = {b.file: b for r in self.results for b in (r.pricebook, *r.books)}
-        for r in self.results:  # books of spill-over and model offers too
-            for key in ("spillover_offer", "model"):
-                found = self.selection.find(r.breakdown[key]) if isinstance(r.breakdown.get(key), str) else None
-                if found:
-                    used[found.source.file] = found.source
+        for r in self.results:  # books of spill-over and model offers too, a route's or chain's included
+            parts = [r.breakdown, *(r.breakdown.get("route") or []), *(r.breakdown.get("chain") or [])]  # type: ignore[misc]
+            for part in parts:
+                for key in ("spillover_offer", "model"):
+                    found = self.selection.find(part[key]) if isinstance(part.get(key), str) else None
+                    if found:
+                        used[found.source.file] = found.source
         return sorted(used.values(), key=lambda b: (b.vendor, b.version))
 
 

@@ -713,6 +713,8 @@ class Calc:
         put_text(ws.cell(self.row, 2), f"{result.candidate} — {result.offer} ({result.scheme})").font = BOLD
         block = Block(ws, n, self.row + 1, result)
         self.blocks[n] = block
+        for leg in (job.legs if hasattr(job, "legs") else [job]):
+            self.rates.offer(leg.ref)
         rows = [("Success rate per attempt s", "success_rate", SHARE, "share"),
                 ("Task success S", "breakdown.task_success_rate", SHARE, "share"),
                 ("Expected attempts E", "breakdown.expected_attempts", NUMBER, "attempts"),
