@@ -161,6 +161,10 @@ def test_every_format_carries_the_architecture(run, tco, write):
     assert "- escalate: route lab/cheap" in tco("compare", str(path), *books, "--format", "markdown").out
     assert tco("compare", str(path), *books, "--simulate", "50").code == 0
     assert tco("sensitivity", str(path), *books).code == 0
+    history = tco("history", str(path), "--pricebooks", str(FIXTURES / "pricebooks"), "--pricebooks",
+                  str(path.parent / "books"), "--to", "2026-06-01")
+    assert history.code == 0, history.err
+    assert "escalate" in history.out
 
 
 @pytest.mark.parametrize(("body", "expected"), [
