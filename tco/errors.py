@@ -107,7 +107,8 @@ def nearest(name: str, valid: Iterable[str], n: int = 3) -> str:
 
 def candidate_error(index: int, field: str, message: str) -> TcoError:
     """A problem with candidate `index` of a workload, located later by the file it came from."""
-    path = ("candidates", index, *field.split(".")) if field else ("candidates", index)
+    parts = tuple(int(p) if p.isdigit() else p for p in field.split(".")) if field else ()
+    path = ("candidates", index, *parts)  # a stage's or step's field: `route.1.offer`
     return TcoError([Problem("", None, ".".join(str(p) for p in path), message, path)])
 
 

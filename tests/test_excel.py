@@ -28,8 +28,8 @@ import yaml
 
 from tco.api import comparison_for
 from tco.cli.app import main
+from tco.engine.architecture import plan
 from tco.engine.compare import CandidateResult, evaluate
-from tco.engine.job import Job
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Human, Task
 from tco.report.excel.cached import sheet_parts, with_cached_values
 from tco.report.text import cell_text
@@ -289,7 +289,7 @@ def engine(case: Case, workload: Path | None = None, books: Path | None = None) 
     """The engine's exact results, in workload order."""
     comparison, _ = comparison_for(workload or case.workload, dt.date.fromisoformat(case.as_of), books or case.books)
     w, selection = comparison.workload, comparison.selection
-    return [evaluate(Job.of(w, i, selection)) for i in range(len(w.candidates))]
+    return [evaluate(plan(w, i, selection)) for i in range(len(w.candidates))]
 
 
 @dataclass

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from tco.engine import credit, outcome, per_token, provisioned, seat
+from tco.engine import architecture, credit, outcome, per_token, provisioned, seat
+from tco.engine.architecture import Architecture
 from tco.engine.bill import Bearer, Bill
 from tco.engine.contract import contract_cost
 from tco.engine.fixed_costs import deal
 from tco.engine.inputs import Input, at_point, inputs
 from tco.engine.job import Job
 from tco.engine.people import break_even, cost_per_completed_task, human_baseline
-from tco.errors import Problem, TcoError, candidate_error, nearest
+from tco.errors import Problem, TcoError, candidate_error, dotted, nearest
 from tco.models.catalog import BookFile, Selection
 from tco.models.workload import Workload
 
@@ -64,6 +65,16 @@ class CandidateResult:
     """Whether people's costs were given; without them human_baseline and break-even mean nothing."""
     solve_break_even: Callable[[], Decimal | None] = field(default=lambda: None, repr=False, compare=False)
     """Solves for `break_even_success_rate`, which is read far less often than it would cost to compute."""
+    offers: tuple[str, ...] = ()
+    """Every offer the candidate uses: one, or a route's stages or a chain's steps in order."""
+    latency_seconds: Decimal | None = None
+    """Expected seconds per task (over attempts and route stages); None where no speed is known."""
+    misses_latency: bool | None = None
+    """Whether latency_seconds is over the workload's max_latency_seconds (None without a limit)."""
+    waiting_cost: Decimal = Decimal(0)
+    """Per task: a person waiting `human.waiting_share` of the latency, at hourly_cost (in cost_per_completed_task)."""
+    books: tuple[BookFile, ...] = ()
+    """The price books of every offer used (a route's or chain's several)."""
 
     @cached_property
     def break_even_success_rate(self) -> Decimal | None:
@@ -82,12 +93,14 @@ class Comparison:
 
     @property
     def pricebooks(self) -> list[BookFile]:
-        used = {r.pricebook.file: r.pricebook for r in self.results}
-        for r in self.results:  # books of spill-over and model offers too
-            for key in ("spillover_offer", "model"):
-                found = self.selection.find(r.breakdown[key]) if isinstance(r.breakdown.get(key), str) else None
-                if found:
-                    used[found.source.file] = found.source
+        used = {b.file: b for r in self.results for b in (r.pricebook, *r.books)}
+        for r in self.results:  # books of spill-over and model offers too, a route's or chain's included
+            parts = [r.breakdown, *(r.breakdown.get("route") or []), *(r.breakdown.get("chain") or [])]  # type: ignore[misc]
+            for part in parts:
+                for key in ("spillover_offer", "model"):
+                    found = self.selection.find(part[key]) if isinstance(part.get(key), str) else None
+                    if found:
+                        used[found.source.file] = found.source
         return sorted(used.values(), key=lambda b: (b.vendor, b.version))
 
 
@@ -104,14 +117,17 @@ FIGURES = ("success_adjusted_cost", "cost_per_completed_task", "period_cost")
 """What `figures` returns: the costs simulation, sensitivity and break-even vary."""
 
 
-def figures(job: Job, bill: Bill | None = None) -> dict[str, Any]:
-    """The figures simulation, sensitivity and break-even vary, for one job (and its bill, where already charged):
-    Decimals, or draws alike."""
+def figures(job: Job | Architecture, bill: Bill | None = None) -> dict[str, Any]:
+    """The figures simulation, sensitivity and break-even vary, for one job or architecture (and its bill, where
+    already charged): Decimals, or draws alike."""
+    if not isinstance(job, Job):
+        return architecture.figures(job)
     bill = charge(job) if bill is None else bill
     cost = per_task_cost(bill, job)
+    waiting = architecture.waiting_cost(job.human, architecture.latency(job))
     return {
         "success_adjusted_cost": cost / job.S,
-        "cost_per_completed_task": cost_per_completed_task(cost, job.E, job.S, job.human),
+        "cost_per_completed_task": cost_per_completed_task(cost, job.E, job.S, job.human) + waiting,
         "period_cost": bill.period_cost,
     }
 
@@ -125,16 +141,19 @@ def volume_bearer(bill: Bill) -> Bearer:
     return "shared"
 
 
-def evaluate(job: Job) -> CandidateResult:
+def evaluate(job: Job | Architecture) -> CandidateResult:
+    if not isinstance(job, Job):
+        return architecture.evaluate(job)
     bill = charge(job)
     E, S = job.E, job.S
     cost = per_task_cost(bill, job)
-    cpct = cost_per_completed_task(cost, E, S, job.human)
+    seconds = architecture.latency(job)
+    waiting = architecture.waiting_cost(job.human, seconds)
+    cpct = cost_per_completed_task(cost, E, S, job.human) + waiting
     baseline = human_baseline(job.human)
 
     def cpct_at(s: Decimal) -> Decimal:
-        other = job.with_success_rate(s)
-        return cost_per_completed_task(per_task_cost(charge(other), other), other.E, other.S, job.human)
+        return figures(job.with_success_rate(s))["cost_per_completed_task"]
 
     return CandidateResult(
         candidate=job.candidate.name,
@@ -157,12 +176,17 @@ def evaluate(job: Job) -> CandidateResult:
             volume_bearer=volume_bearer(bill),
         ),
         breakdown={"expected_attempts": E, "task_success_rate": S, **bill.breakdown},
-        warnings=job.notices + bill.warnings,
+        warnings=job.notices + bill.warnings + architecture._latency_warnings(job, seconds),
         pricebook=job.ref.source,
         index=job.index,
         contract_cost=contract_cost(job, bill),
         people=job.people,
         solve_break_even=(lambda: break_even(cpct_at, baseline)) if job.people else (lambda: None),
+        offers=(job.ref.id,),
+        latency_seconds=seconds,
+        misses_latency=architecture.misses(job.workload, seconds),
+        waiting_cost=waiting,
+        books=(job.ref.source,),
     )
 
 
@@ -185,7 +209,7 @@ def compare(workload: Workload, selection: Selection) -> Comparison:
             continue
         names[candidate.name] = index
         try:
-            results.append(evaluate(Job.of(workload, index, selection)))
+            results.append(evaluate(architecture.plan(workload, index, selection)))
         except TcoError as e:
             problems += e.problems
     if problems:
@@ -197,8 +221,10 @@ def unknown_tokenizers(workload: Workload, selection: Selection) -> list[Problem
     """The workload's and each candidate's `tokenizer` that the tokenizer table does not have."""
     known = selection.tokenizers.tokenizers
     named = [(("tokenizer",), workload.tokenizer)]
-    named += [(("candidates", i, "tokenizer"), c.tokenizer) for i, c in enumerate(workload.candidates) if c.tokenizer]
-    return [Problem("", None, ".".join(map(str, path)), f"unknown tokenizer {name!r}{nearest(name, known)}", path)
+    for i, c in enumerate(workload.candidates):
+        legs = [((), c)] + [((key, k), leg) for key in ("route", "chain") for k, leg in enumerate(getattr(c, key) or [])]
+        named += [(("candidates", i, *at, "tokenizer"), leg.tokenizer) for at, leg in legs if leg.tokenizer]
+    return [Problem("", None, dotted(path), f"unknown tokenizer {name!r}{nearest(name, known)}", path)
             for path, name in named if name not in known]
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from tco.engine.compare import charge, figures, per_task_cost, unknown_tokenizers
+from tco.engine import architecture
+from tco.engine.compare import charge, figures, unknown_tokenizers
 from tco.engine.inputs import at_point, inputs
 from tco.engine.job import Job
 from tco.errors import Problem, TcoError, candidate_error
@@ -80,29 +81,36 @@ def absent(selection: Selection, offer_id: str, reroute: bool = False) -> Absent
 
 
 def entry(workload: Workload, index: int, selection: Selection) -> Entry:
-    """Cost one candidate on the selection's date, or say why it cannot be bought then."""
+    """Cost one candidate on the selection's date, or say why it cannot be bought then (a route or chain: any of
+    its offers)."""
     candidate = workload.candidates[index]
-    missing = absent(selection, candidate.offer, bool(candidate.reroute_retired))
+    legs = architecture.legs_of(candidate)
+    label = architecture.offer_label(candidate)
+    missing = next((m for m in (absent(selection, leg.offer, bool(leg.reroute_retired)) for leg in legs) if m), None)
     if missing is None:
         try:
-            job = Job.of(workload, index, selection)
-            bill = charge(job)
-            found = figures(job, bill)
+            planned = architecture.plan(workload, index, selection)
+            jobs = [planned] if isinstance(planned, Job) else list(planned.legs)
+            bills = [charge(job) for job in jobs]
+            found = figures(planned, bills[0]) if isinstance(planned, Job) else architecture.figures(planned)
         except TcoError as error:
-            ref = selection.get(candidate.offer)
-            needs = [candidate.model, getattr(ref.offer, "spillover_offer", None)]
+            needs = []
+            for leg in legs:
+                ref = selection.get(leg.offer)
+                needs += [leg.model, getattr(ref.offer, "spillover_offer", None)]
             missing = next((m for m in (absent(selection, n) for n in needs if n) if m), None)
             if missing is None:  # check() found nothing wrong whatever the date, so this date's version cannot price it
                 missing = Absent("not_sold", "; ".join(p.message for p in error.problems))
         else:
-            books = {job.ref.source.file: job.ref.source}
-            for key in ("spillover_offer", "model"):  # the books of offers that meter or carry its usage
-                ref = selection.find(bill.breakdown[key]) if isinstance(bill.breakdown.get(key), str) else None
-                if ref:
-                    books[ref.source.file] = ref.source
-            found["per_task_cost"] = per_task_cost(bill, job)
-            return Entry(candidate.name, candidate.offer, found, None, tuple(sorted(books.values(), key=lambda b: b.vendor)))
-    return Entry(candidate.name, candidate.offer, None, missing, ())
+            books = {job.ref.source.file: job.ref.source for job in jobs}
+            for bill in bills:
+                for key in ("spillover_offer", "model"):  # the books of offers that meter or carry its usage
+                    ref = selection.find(bill.breakdown[key]) if isinstance(bill.breakdown.get(key), str) else None
+                    if ref:
+                        books[ref.source.file] = ref.source
+            found["per_task_cost"] = found["period_cost"] / workload.tasks
+            return Entry(candidate.name, label, found, None, tuple(sorted(books.values(), key=lambda b: b.vendor)))
+    return Entry(candidate.name, label, None, missing, ())
 
 
 def state(e: Entry) -> tuple:
@@ -135,10 +143,13 @@ def check(workload: Workload, selection: Selection) -> None:
         if seen.setdefault(candidate.name, index) != index:
             problems += candidate_error(index, "label", f"{candidate.name!r} is also candidates[{seen[candidate.name]}]'s "
                                                         "name; give one of them a different `label:`").problems
-        for key in ("offer", "model"):
-            offer_id = getattr(candidate, key)
-            if offer_id is not None and offer_id not in selection.known_ids:
-                problems += candidate_error(index, key, selection.explain_missing(offer_id)).problems
+        legs = [("", candidate)] + [(f"{kind}.{k}.", leg) for kind in ("route", "chain")
+                                     for k, leg in enumerate(getattr(candidate, kind) or [])]
+        for at, leg in legs:
+            for key in ("offer", "model"):
+                offer_id = getattr(leg, key)
+                if offer_id is not None and offer_id not in selection.known_ids:
+                    problems += candidate_error(index, at + key, selection.explain_missing(offer_id)).problems
     if problems:
         raise TcoError(problems)
 

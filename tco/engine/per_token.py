@@ -163,11 +163,18 @@ def bill(job: Job) -> Bill:
     offer = job.ref.offer
     assert isinstance(offer, PerTokenOffer)
     A, breakdown, warnings = attempt_charge(offer, job)
-    per_task = A * job.E
+    per_task, failed = A * job.E, A * (job.E - job.S)
+    if job.attempt_tasks:  # attempts that consume differently: Σ_k P(reach k) · A_k, failed ones P(reach k)(1 − s_k) · A_k
+        charges = [attempt_charge(offer, one)[0] for _, one in job.attempt_jobs()]
+        reached = [p for p, _ in job.attempt_jobs()]
+        assert job.rates is not None
+        per_task = sum((p * a for p, a in zip(reached, charges, strict=True)), Decimal(0))
+        failed = sum((p * (1 - s) * a for p, s, a in zip(reached, job.rates, charges, strict=True)), Decimal(0))
+        breakdown["attempt_charges"] = charges
     return Bill(
         period_cost=job.tasks * per_task,
         fixed_commitment=Decimal(0),
-        customer_failure_spend=job.tasks * A * (job.E - job.S),
+        customer_failure_spend=job.tasks * failed,
         failure_bearer="customer",
         breakdown=breakdown,
         warnings=tuple(warnings),

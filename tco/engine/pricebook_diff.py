@@ -11,9 +11,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from tco.engine import architecture
 from tco.engine.compare import CandidateResult, evaluate
 from tco.engine.inputs import at_point
-from tco.engine.job import Job
 from tco.errors import Problem, TcoError
 from tco.models.catalog import Catalog, OfferRef, Selection
 from tco.models.workload import Workload
@@ -198,15 +198,16 @@ def workload_effect(workload: Workload, file: str, before: Selection, after: Sel
     for index, candidate in enumerate(workload.candidates):
         sides: list[tuple[CandidateResult | None, str | None]] = []
         for selection in (before, after):
-            if selection.find(candidate.offer) is None:
-                sides.append((None, f"{candidate.offer} is not in these price books"))
+            lost = [leg.offer for leg in architecture.legs_of(candidate) if selection.find(leg.offer) is None]
+            if lost:
+                sides.append((None, f"{lost[0]} is not in these price books"))
                 continue
             try:
-                sides.append((evaluate(Job.of(workload, index, selection)), None))
+                sides.append((evaluate(architecture.plan(workload, index, selection)), None))
             except TcoError as e:
                 sides.append((None, "; ".join(p.message for p in e.problems)))
         (b, eb), (a, ea) = sides
-        effects.append(CandidateEffect(candidate.name, candidate.offer, b, a, eb, ea))
+        effects.append(CandidateEffect(candidate.name, architecture.offer_label(candidate), b, a, eb, ea))
     return WorkloadEffect(workload.workload, file, effects)
 
 

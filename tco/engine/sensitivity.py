@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tco.engine.architecture import plan
 from tco.engine.compare import CandidateResult, Comparison, figures
 from tco.engine.inputs import Input, with_values
-from tco.engine.job import Job
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Tornado:
 def cost_at(comparison: Comparison, index: int, values: dict) -> Decimal:
     """One candidate's cost per completed task with some inputs set to other values."""
     workload = with_values(comparison.workload, values)
-    return figures(Job.of(workload, index, comparison.selection))["cost_per_completed_task"]
+    return figures(plan(workload, index, comparison.selection))["cost_per_completed_task"]
 
 
 def tornado(comparison: Comparison, candidate: CandidateResult) -> Tornado:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from tco.engine.architecture import Architecture, plan
 from tco.engine.compare import FIGURES, Comparison, figures
 from tco.engine.draws import Draws, of
 from tco.engine.inputs import Input, Path, with_values
@@ -156,9 +157,9 @@ def _exact(draw: Any, integer: bool) -> Any:
     return int(draw) if integer else Decimal(repr(float(draw)))
 
 
-def candidate_job(workload: Workload, index: int, selection: Selection, values: Mapping[Path, Any]) -> Job:
+def candidate_job(workload: Workload, index: int, selection: Selection, values: Mapping[Path, Any]) -> Job | Architecture:
     """Candidate `index`'s job with `values` (its inputs only) put in place: the cost does not grow with the others."""
-    return Job.of(with_values(workload, values), index, selection)
+    return plan(with_values(workload, values), index, selection)
 
 
 def costed_chunk(workload: Workload, drawer: Drawer, index: int, selection: Selection, k: int) -> dict[str, Any]:

@@ -42,9 +42,20 @@ class ContextTier(Strict):
     """Rate cards of other service tiers (batch, flex, priority, off_peak) above the threshold."""
 
 
+class Speed(Strict):
+    """How fast an offer answers: typical time to the first token and output tokens per second after it."""
+
+    ttft_seconds: Money
+    """Seconds from sending a call to its first output token."""
+    output_tokens_per_second: Positive
+    """Output (and reasoning) tokens per second once the answer streams, in the offer's own tokens."""
+
+
 class OfferBase(Sourced):
     name: str = Field(min_length=1)
     """The vendor's name for the offer."""
+    speed: Speed | None = None
+    """Typical latency, where a source publishes it; a candidate's `speed:` replaces it."""
     released: Date | None = None
     """The day the vendor first sold it."""
     deprecated: Date | None = None

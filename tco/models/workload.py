@@ -93,6 +93,8 @@ class Human(Strict):
     """Minutes a person takes to do the task by hand."""
     failure_cost: MoneyOrRange = Decimal(0)
     """Extra cost when a failed task does damage (customer harmed, rework), USD."""
+    waiting_share: ShareOrRange = Decimal(0)
+    """Share of the AI's latency a person spends waiting for it, paid at hourly_cost."""
 
 
 AMOUNT_KEYS = ("per_month", "per_year", "per_seat_month", "one_off")
@@ -163,15 +165,29 @@ TaskOverride = _partial(Task)
 HumanOverride = _partial(Human)
 
 
-class Candidate(Strict):
-    """One offer applied to the workload."""
+class Speed(Strict):
+    """How fast a candidate answers (replaces its offer's published `speed`)."""
+
+    ttft_seconds: MoneyOrRange
+    """Seconds from sending a call to its first output token."""
+    output_tokens_per_second: PositiveOrRange
+    """Output (and reasoning) tokens per second once the answer streams, in the offer's own tokens."""
+
+
+class Attempt(Strict):
+    """One attempt at a task, when attempts differ: a retry that carries the failed output and the error."""
+
+    success_rate: ProbabilityOrRange
+    """Chance that this attempt completes the task, given that the earlier attempts failed."""
+    task: TaskOverride | None = None  # type: ignore[valid-type]
+    """What this attempt consumes, over the candidate's task."""
+
+
+class Pricing(Strict):
+    """What a candidate says about one offer: its id, how it is bought, and what the work on it consumes."""
 
     offer: str
     """The offer id, vendor/offer."""
-    label: str = ""
-    """A display name; defaults to the offer id."""
-    success_rate: ProbabilityOrRange
-    """Chance that one attempt completes the task."""
     assumed_resolution_share: ShareOrRange = Decimal(0)
     """Share of unresolved tasks the vendor still bills as resolved (per-resolution offers)."""
     outcome_shares: dict[str, Share] = {}
@@ -198,10 +214,51 @@ class Candidate(Strict):
     tokenizer: str | None = None
     """The tokenizer this candidate's token counts were measured in (its task overrides and the workload's counts);
     default the workload's."""
+    speed: Speed | None = None
+    """Time to first token and output speed, for `latency_seconds`; default the offer's published `speed`."""
+
+
+class Step(Pricing):
+    """One step of a chain (classifier, writer, critic, refiner): every step runs on every attempt."""
+
+
+class Stage(Pricing):
+    """One stage of a route: a candidate without a label; a task moves to the next stage when this one fails."""
+
+    success_rate: ProbabilityOrRange | None = None
+    """Chance that one attempt at this stage completes the task (or give `attempts`)."""
+    attempts: list[Attempt] | None = Field(default=None, min_length=1)
+    """One entry per attempt, each with its own success rate and task overrides; replaces `task.max_attempts`."""
+
+
+class Candidate(Stage):
+    """One offer applied to the workload, or an architecture of several: a `route` of stages or a `chain` of steps."""
+
+    offer: str | None = None  # type: ignore[assignment]
+    """The offer id, vendor/offer (or give `route` or `chain`)."""
+    label: str = ""
+    """A display name; defaults to the offer id."""
+    route: list[Stage] | None = Field(default=None, min_length=1)
+    """Stages in order: a task moves to the next when the current one fails, after that stage's attempts."""
+    chain: list[Step] | None = Field(default=None, min_length=1)
+    """Steps that all run on every attempt; the candidate's success rate applies to the whole chain."""
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Candidate:
+        shapes = [k for k in ("offer", "route", "chain") if getattr(self, k) is not None]
+        if len(shapes) != 1:
+            raise ValueError("give exactly one of offer, route, chain; " + (f"found {' and '.join(shapes)}" if shapes else "found none"))
+        if self.route is None and self.success_rate is None and self.attempts is None:
+            raise ValueError("give success_rate (or attempts)")
+        if self.route is not None:
+            for key in ("success_rate", "attempts"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"{key} belongs to each stage of a route, not to the candidate")
+        return self
 
     @property
     def name(self) -> str:
-        return self.label or self.offer
+        return self.label or self.offer or " → ".join(leg.offer for leg in self.route or self.chain or [])
 
 
 class Evidence(Strict):
@@ -252,6 +309,8 @@ class Workload(Strict):
     """Contract term in months: each result then has a contract_cost (term × monthly cost, one-offs once)."""
     pricebooks: list[str] = []
     """Price-book directories laid over the bundled ones (paths relative to this file); `--pricebooks` goes on top."""
+    max_latency_seconds: PositiveOrRange | None = None
+    """The longest a task may take; candidates slower on average are marked `misses_latency`."""
     seat_usage_cv: SpreadOrRange | None = None
     """Coefficient of variation of one seat's monthly use, for allowances each seat holds on its own (default 1.85,
     from a published spread of Claude Code use: see docs/cost-model.md); 0 means every seat uses exactly the mean."""

@@ -13,9 +13,9 @@ from tco.report.text import cell_text
 COLUMNS = ("rank", "candidate", "offer", "scheme", "success_rate", "per_task_cost", "success_adjusted_cost",
            "cost_per_completed_task", "human_baseline", "break_even_success_rate", "period_cost", "period_tco",
            "fixed_commitment", "variable_spend", "customer_failure_spend", "failure_bearer", "volume_bearer",
-           "pricebook_version", "warnings")
+           "latency_seconds", "misses_latency", "waiting_cost", "offers", "pricebook_version", "warnings")
 SIMULATED = tuple(f"{m}_{p}" for m in FIGURES for p in ("p5", "p50", "p95")) + ("probability_cheapest", "p95_over_p50")
-TEXT = {"candidate", "offer", "scheme", "failure_bearer", "volume_bearer", "pricebook_version", "warnings"}
+TEXT = {"candidate", "offer", "offers", "scheme", "failure_bearer", "volume_bearer", "pricebook_version", "warnings"}
 
 
 def table(columns: Sequence[str], rows: Iterable[dict[str, Any]], text: Collection[str]) -> str:
@@ -39,7 +39,8 @@ def render(doc: dict[str, Any]) -> str:
     rows = []
     for i, r in enumerate(doc["results"], 1):
         row = {**r, **r["risk"], "rank": i, "pricebook_version": f"{r['pricebook']['vendor']} {r['pricebook']['version']}",
-               "warnings": "; ".join(r["warnings"])}
+               "warnings": "; ".join(r["warnings"]), "offers": "; ".join(r["offers"]),
+               "misses_latency": None if r["misses_latency"] is None else str(r["misses_latency"]).lower()}
         sim = r.get("simulation", {})
         row |= {f"{m}_{p}": v for m, spread in sim.items() if isinstance(spread, dict) for p, v in spread.items()}
         row |= {"probability_cheapest": sim.get("probability_cheapest")}

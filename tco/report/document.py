@@ -43,6 +43,7 @@ def result(r: CandidateResult, spread: CandidateSpread | None = None, break_even
     out = {
         "candidate": r.candidate,
         "offer": r.offer,
+        "offers": list(r.offers),
         "scheme": r.scheme,
         "success_rate": plain(r.success_rate),
         "per_task_cost": plain(r.per_task_cost),
@@ -52,6 +53,9 @@ def result(r: CandidateResult, spread: CandidateSpread | None = None, break_even
         **({"break_even_success_rate": plain(r.break_even_success_rate)} if break_even else {}),
         "period_cost": plain(r.period_cost),
         "period_tco": plain(r.period_tco),
+        "latency_seconds": plain(r.latency_seconds),
+        "misses_latency": r.misses_latency,
+        "waiting_cost": plain(r.waiting_cost),
         "risk": plain(r.risk),
         "breakdown": plain(r.breakdown),
         "pricebook": {"vendor": r.pricebook.vendor, "version": r.pricebook.version.isoformat()},
@@ -120,7 +124,8 @@ def heading(comparison: Comparison, source: WorkloadFile) -> dict[str, Any]:
         "currency": "USD",
         "workload": {"name": w.workload, "file": source.file, "sha256": source.sha256,
                      "period": w.period, "tasks": plain(w.tasks),
-                     **({"term_months": w.term_months} if w.term_months is not None else {})},
+                     **({"term_months": w.term_months} if w.term_months is not None else {}),
+                     **({"max_latency_seconds": plain(w.max_latency_seconds)} if w.max_latency_seconds is not None else {})},
     }
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from tco import __version__
+from tco.engine.architecture import offer_label
 from tco.engine.history import Entry, History
 from tco.files.workloads import WorkloadFile
 from tco.report import csv_report
@@ -40,7 +41,7 @@ def document(h: History, source: WorkloadFile) -> dict[str, Any]:
                      "tasks": plain(w.tasks)},
         "from": h.start.isoformat(),
         "to": h.end.isoformat(),
-        "candidates": [{"candidate": c.name, "offer": c.offer} for c in w.candidates],
+        "candidates": [{"candidate": c.name, "offer": offer_label(c)} for c in w.candidates],
         "points": [
             {"date": p.date.isoformat(),
              "changed": [{"vendor": b.vendor, "version": b.version.isoformat(), "file": b.file, "sha256": b.sha256}

@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from tco.files.output import printable
-from tco.report.text import break_even, figure, money, ranges_note, simulated, simulation_note
+from tco.report.text import (
+    architecture_lines,
+    break_even,
+    figure,
+    latency_note,
+    money,
+    ranges_note,
+    seconds,
+    simulated,
+    simulation_note,
+)
 
 COLUMNS = ("#", "Candidate", "Scheme", "Per task", "Per task done by AI", "Per completed task", "Period cost",
            "Fixed", "Failure spend", "Failure paid by", "Volume risk", "Break-even success")
@@ -25,6 +35,9 @@ def render(doc: dict[str, Any]) -> str:
     term = w.get("term_months")
     if term is not None:
         columns = (*columns, f"Contract cost ({term} months)")
+    timed = any(r["latency_seconds"] is not None for r in doc["results"])
+    if timed:
+        columns = (*columns, "Latency")
     lines = [
         f"### tco: {escape(w['name'])}",
         "",
@@ -45,11 +58,19 @@ def render(doc: dict[str, Any]) -> str:
             cells += simulated(r).values()
         if term is not None:
             cells.append(money(r.get("contract_cost")))
+        if timed:
+            cells.append(seconds(r["latency_seconds"]) + (" (over the limit)" if r["misses_latency"] else ""))
         lines.append("| " + " | ".join(cells) + " |")
     baseline = doc["results"][0]["human_baseline"] if doc["results"] else None
     people = doc["verdict"]["beats_human_baseline"] is not None
     lines += ["", f"A person doing the task by hand costs {money(baseline)} per task." if people
               else "No people's costs were given: the figures compare vendors only.", ""]
+    arch = architecture_lines(doc)
+    if arch:
+        lines += ["Architectures (cost per task of the workload):", *(f"- {escape(a)}" for a in arch), ""]
+    note = latency_note(doc)
+    if note:
+        lines += [escape(note), ""]
     if sim or doc["ranges"]:
         lines += [simulation_note(doc) if sim else ranges_note(doc), ""]
     lines.append("Price books: " + ", ".join(f"{b['vendor']} {b['version']}" for b in doc["pricebooks"]) + ".")

@@ -16,7 +16,17 @@ from rich.text import Text
 
 from tco.report.charts import Axis, Bar, Histogram
 from tco.report.grid import Column, Grid
-from tco.report.text import break_even, figure, money, ranges_note, simulated, simulation_note
+from tco.report.text import (
+    architecture_lines,
+    break_even,
+    figure,
+    latency_note,
+    money,
+    ranges_note,
+    seconds,
+    simulated,
+    simulation_note,
+)
 
 Cell = Callable[[int, dict[str, Any]], Any]
 FIGURES: dict[str, tuple[Column, Cell]] = {
@@ -36,6 +46,7 @@ FIGURES: dict[str, tuple[Column, Cell]] = {
     "volume_bearer": (Column("Volume risk"), lambda i, r: r["risk"]["volume_bearer"]),
     "break_even": (Column("Break-even success", right=True), lambda i, r: break_even(r)),
     "contract": (Column("Contract cost", right=True), lambda i, r: money(r.get("contract_cost"))),
+    "latency": (Column("Latency", right=True), lambda i, r: seconds(r["latency_seconds"]) + ("!" if r["misses_latency"] else "")),
     "p5": (Column("P5", right=True), lambda i, r: money(r["simulation"]["cost_per_completed_task"]["p5"])),
     "p50": (Column("P50", right=True), lambda i, r: money(r["simulation"]["cost_per_completed_task"]["p50"])),
     "p95": (Column("P95", right=True), lambda i, r: money(r["simulation"]["cost_per_completed_task"]["p95"])),
@@ -95,6 +106,8 @@ def render(doc: dict[str, Any], wide: bool = False, chart: bool = False) -> Grou
     term = w.get("term_months")
     if term is not None and wide:
         keys = (*keys, "contract")
+    if wide and any(r["latency_seconds"] is not None for r in doc["results"]):
+        keys = (*keys, "latency")
     parts: list[Any] = [grid(doc["results"], keys, title)]
     if sim and not wide:
         parts += [Text(), grid(doc["results"], SIMULATED, "Simulated cost per completed task")]
@@ -109,6 +122,8 @@ def render(doc: dict[str, Any], wide: bool = False, chart: bool = False) -> Grou
         *([Text(simulation_note(doc))] if sim else []),
         *([Text(ranges_note(doc))] if doc["ranges"] and not sim else []),
         *([Text(contract_note(doc))] if term is not None and doc["results"] else []),
+        *(Text(line) for line in architecture_lines(doc)),
+        *([Text(note)] if (note := latency_note(doc)) else []),
         *([] if wide else [Text("More with --wide: scheme, per task started, fixed and failure spend, volume risk, "
                                "break-even success rate" + (", contract cost." if term is not None else "."))]),
         Text(doc["verdict"]["text"], style="bold"),

@@ -65,3 +65,37 @@ def simulation_note(doc: dict[str, Any]) -> str:
 def ranges_note(doc: dict[str, Any]) -> str:
     return (f"{len(doc['ranges'])} input(s) are ranges, each taken at its likely value; run with --simulate N to see "
             "how far the figures can move, or `tco sensitivity` for which input matters most.")
+
+
+def seconds(text: str | None) -> str:
+    """'12.345' → '12.3 s'; None → '–'."""
+    return "–" if text is None else f"{Decimal(text).quantize(Decimal('0.1'), ROUND_HALF_UP, WIDE):,} s"
+
+
+def latency_note(doc: dict[str, Any]) -> str | None:
+    """Each candidate's expected latency per task where a speed is known, and those over max_latency_seconds."""
+    known = [r for r in doc["results"] if r.get("latency_seconds") is not None]
+    if not known:
+        return None
+    text = "Latency per task: " + ", ".join(f"{r['candidate']} {seconds(r['latency_seconds'])}" for r in known) + "."
+    slow = [r["candidate"] for r in known if r.get("misses_latency")]
+    limit = doc["workload"].get("max_latency_seconds")
+    if slow:
+        text += f" Over the {figure(limit)} s limit: {', '.join(slow)}."
+    elif limit is not None:
+        text += f" All within the {figure(limit)} s limit."
+    return text
+
+
+def architecture_lines(doc: dict[str, Any]) -> list[str]:
+    """One line per route or chain: its stages (with the share of tasks reaching each) or steps, and what each costs
+    per task of the workload."""
+    lines = []
+    for r in doc["results"]:
+        for kind, join in (("route", " → "), ("chain", " + ")):
+            legs = r["breakdown"].get(kind)
+            if legs:
+                parts = [f"{leg['offer']} ({share(leg['reach_share'])} reach, {money(leg['per_task_cost'])})"
+                         if kind == "route" else f"{leg['offer']} ({money(leg['per_task_cost'])})" for leg in legs]
+                lines.append(f"{r['candidate']}: {kind} {join.join(parts)}")
+    return lines

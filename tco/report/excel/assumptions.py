@@ -48,11 +48,12 @@ UNITS = {
     "actions": "actions per attempt", "hourly_cost": "USD per hour", "review_minutes": "minutes per attempt",
     "task_minutes": "minutes per task", "failure_cost": "USD per failed task", "success_rate": "share per attempt",
     "assumed_resolution_share": "share of unresolved tasks", "units": "units", "seats": "seats",
+    "waiting_share": "share of latency",
 }
 TEXT_KEYS = {"workload", "period", "tokenizer", "content", "cache_write_ttl", "service_tier"}
 MONEY_KEYS = {"hourly_cost", "failure_cost"}
 SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "off_peak_share", "success_rate", "assumed_resolution_share",
-              "discount"}
+              "discount", "waiting_share"}
 
 
 class Assumptions:
@@ -189,11 +190,14 @@ class Assumptions:
         at = f"candidates[{n - 1}]"
         self.section(f"Candidate {n}: {c.name}")
         fields = Candidate.model_fields
-        self.add(None, c.offer, f"{at}.offer", "vendor/offer", first_line(fields["offer"].description))
+        if c.offer is not None:
+            self.add(None, c.offer, f"{at}.offer", "vendor/offer", first_line(fields["offer"].description))
         if c.label:
             self.add(None, c.label, f"{at}.label", "", first_line(fields["label"].description))
-        self.add(f"success_rate_{n}", c.success_rate, f"{at}.success_rate", UNITS["success_rate"],
-                 first_line(fields["success_rate"].description))
+        if c.success_rate is not None:
+            self.add(f"success_rate_{n}", c.success_rate, f"{at}.success_rate", UNITS["success_rate"],
+                     first_line(fields["success_rate"].description))
+        self.architecture(n, c)
         if uses_assumed_share(job) or c.assumed_resolution_share:
             self.add(f"assumed_resolution_share_{n}", c.assumed_resolution_share, f"{at}.assumed_resolution_share",
                      UNITS["assumed_resolution_share"], first_line(fields["assumed_resolution_share"].description))
@@ -214,6 +218,25 @@ class Assumptions:
             for key, value in override.model_dump(exclude_none=True).items():
                 self.task_or_human(group, key, value, model, n)
         candidate_deal(self, n, job)
+
+    def architecture(self, n: int, c: Candidate) -> None:
+        """A candidate's attempts, route stages or chain steps: inputs the Calc sheet holds as computed (not live)."""
+        at = f"candidates[{n - 1}]"
+        note = " Calc holds this candidate's figures as tco computed them (not live)."
+        for k, attempt in enumerate(c.attempts or []):
+            self.add(None, attempt.success_rate, f"{at}.attempts[{k}].success_rate", UNITS["success_rate"],
+                     f"Attempt {k + 1}'s success rate, given the earlier ones failed." + note)
+        for key in ("route", "chain"):
+            for k, leg in enumerate(getattr(c, key) or []):
+                self.add(None, leg.offer, f"{at}.{key}[{k}].offer", "vendor/offer",
+                         f"{'Stage' if key == 'route' else 'Step'} {k + 1} of the {key}." + note)
+                rate = getattr(leg, "success_rate", None)
+                if rate is not None:
+                    self.add(None, rate, f"{at}.{key}[{k}].success_rate", UNITS["success_rate"],
+                             f"Stage {k + 1}'s success rate per attempt." + note)
+                for j, attempt in enumerate(getattr(leg, "attempts", None) or []):
+                    self.add(None, attempt.success_rate, f"{at}.{key}[{k}].attempts[{j}].success_rate",
+                             UNITS["success_rate"], f"Stage {k + 1}, attempt {j + 1}'s success rate." + note)
 
     def finish(self) -> None:
         ws = self.ws

@@ -663,9 +663,18 @@ class Calc:
         H, rev, tm, fc = c.v("hourly_cost"), c.v("review_minutes"), c.v("task_minutes"), c.v("failure_cost")
         base = block.add("Human baseline", Formula(f"{H}*{tm}/60"), USD_TASK, "human_baseline",
                          "hourly_cost × task_minutes / 60", "USD per task")
-        cpct = block.add("Cost per completed task", Formula(f"{per_task}+{E}*{H}*{rev}/60+(1-{S})*({base}+{fc})"),
+        waiting, waiting_how = "", ""
+        if result.latency_seconds is not None:
+            latency = block.add("Latency per task", result.latency_seconds, NUMBER, "latency_seconds",
+                                f"{NOT_LIVE}: E × calls × (ttft + (output + reasoning) / speed)", "seconds")
+            ref = block.add("Waiting cost", Formula(f"{latency}*{c.v('waiting_share')}*{H}/3600"), USD_TASK,
+                            "waiting_cost", "latency × waiting_share × H / 3600", "USD per task")
+            waiting, waiting_how = f"+{ref}", " + waiting"
+        cpct = block.add("Cost per completed task",
+                         Formula(f"{per_task}+{E}*{H}*{rev}/60+(1-{S})*({base}+{fc}){waiting}"),
                          USD_TASK, "cost_per_completed_task",
-                         "per task + E × H × review/60 + (1 − S) × (baseline + failure_cost)", "USD per task")
+                         f"per task + E × H × review/60 + (1 − S) × (baseline + failure_cost){waiting_how}",
+                         "USD per task")
         be = result.break_even_success_rate
         block.add("Break-even success rate", be if be is not None else "never", SHARE, "break_even_success_rate",
                   f"{NOT_LIVE}: solved numerically for the workload as exported", "share")
@@ -688,6 +697,64 @@ class Calc:
         else:
             block.add("Volume risk", Formula(f'IF(AND({period}<>0,{fixed}*2>{period}),"customer","shared")'), None,
                       "risk.volume_bearer", "customer when fixed commitment is over half the bill, else shared")
+        for warning in result.warnings:
+            block.add("Warning", warning, None, None, "from tco, as exported")
+        self.row = block.row
+        return block
+
+    def as_computed(self, n: int, job: Any, result: CandidateResult) -> Block:
+        """A candidate with `attempts`, a route or a chain: every figure as tco computed it (not live), with each
+        stage's or step's own figures."""
+        ws = self.ws
+        self.row += 1
+        for col in range(1, len(self.COLUMNS) + 1):
+            ws.cell(self.row, col).fill = BLOCK_FILL
+        put(ws.cell(self.row, 1), n).font = BOLD
+        put_text(ws.cell(self.row, 2), f"{result.candidate} — {result.offer} ({result.scheme})").font = BOLD
+        block = Block(ws, n, self.row + 1, result)
+        self.blocks[n] = block
+        for leg in (job.legs if hasattr(job, "legs") else [job]):
+            self.rates.offer(leg.ref)
+        rows = [("Success rate per attempt s", "success_rate", SHARE, "share"),
+                ("Task success S", "breakdown.task_success_rate", SHARE, "share"),
+                ("Expected attempts E", "breakdown.expected_attempts", NUMBER, "attempts"),
+                ("Period cost", "period_cost", USD, "USD per period"),
+                ("Per task cost", "per_task_cost", USD_TASK, "USD per task"),
+                ("Success-adjusted cost", "success_adjusted_cost", USD_TASK, "USD per task done by AI"),
+                ("Human baseline", "human_baseline", USD_TASK, "USD per task"),
+                ("Waiting cost", "waiting_cost", USD_TASK, "USD per task"),
+                ("Cost per completed task", "cost_per_completed_task", USD_TASK, "USD per task"),
+                ("Period TCO", "period_tco", USD, "USD per period"),
+                ("Contract cost", "contract_cost", USD, "USD per term"),
+                ("Fixed commitment", "risk.fixed_commitment", USD, "USD per period"),
+                ("Variable spend", "risk.variable_spend", USD, "USD per period"),
+                ("Customer failure spend", "risk.customer_failure_spend", USD, "USD per period"),
+                ("Failure paid by", "risk.failure_bearer", None, ""),
+                ("Volume risk", "risk.volume_bearer", None, "")]
+        for label, key, fmt, unit in rows:
+            value = figure(result, key)
+            if value is not None:
+                block.add(label, value, fmt, key, NOT_LIVE, unit)
+        be = result.break_even_success_rate
+        block.add("Break-even success rate", be if be is not None else "never", SHARE, "break_even_success_rate",
+                  NOT_LIVE, "share")
+        if result.latency_seconds is not None:
+            block.add("Latency per task", result.latency_seconds, NUMBER, "latency_seconds", NOT_LIVE, "seconds")
+        for kind in ("route", "chain"):
+            for k, leg in enumerate(result.breakdown.get(kind) or []):  # type: ignore[union-attr]
+                at = f"breakdown.{kind}[{k}]"
+                name = f"{'Stage' if kind == 'route' else 'Step'} {k + 1}: {leg['offer']}"
+                if kind == "route":
+                    block.add(f"{name}: share of tasks reaching it", leg["reach_share"], SHARE, f"{at}.reach_share",
+                              NOT_LIVE, "share")
+                block.add(f"{name}: task success", leg["task_success_rate"], SHARE, f"{at}.task_success_rate",
+                          NOT_LIVE, "share")
+                block.add(f"{name}: expected attempts", leg["expected_attempts"], NUMBER, f"{at}.expected_attempts",
+                          NOT_LIVE, "attempts")
+                block.add(f"{name}: per task cost", leg["per_task_cost"], USD_TASK, f"{at}.per_task_cost",
+                          NOT_LIVE, "USD per task of the workload")
+                block.add(f"{name}: period cost", leg["period_cost"], USD, f"{at}.period_cost", NOT_LIVE,
+                          "USD per period")
         for warning in result.warnings:
             block.add("Warning", warning, None, None, "from tco, as exported")
         self.row = block.row

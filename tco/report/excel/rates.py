@@ -93,6 +93,10 @@ class Rates:
         return self._write(ref.id, entry, value, unit, book.version.isoformat(), offer.retrieved.isoformat(),
                            str(offer.source_urls[0]), notes, fmt)
 
+    def offer(self, ref: OfferRef) -> None:
+        """List the offer (its name, scheme and sources) though no formula reads its rates."""
+        self._introduce(ref)
+
     def _introduce(self, ref: OfferRef) -> None:
         key = (ref.id, ref.source.file)
         if key in self.offers_seen:

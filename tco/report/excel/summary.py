@@ -113,12 +113,12 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
     ws.row_dimensions[6].height, ws.row_dimensions[7].height = 24, 42
     cheapest = sorted(r.cost_per_completed_task for r in results)
     for r, n in enumerate(order, first):
-        job, result, refs = jobs[n - 1], results[n - 1], blocks[n].refs
+        result, refs = results[n - 1], blocks[n].refs
         fixed_for_success = result.risk.fixed_commitment * result.task_success_rate / result.expected_attempts
         values: dict[str, Any] = {
             "rank": Formula(f"RANK(${cpct}{r},${cpct}${first}:${cpct}${last},1)",
                             1 + bisect_left(cheapest, result.cost_per_completed_task)),
-            "no": n, "candidate": job.candidate.name, "offer": job.ref.id, "scheme": job.ref.offer.scheme,
+            "no": n, "candidate": result.candidate, "offer": result.offer, "scheme": result.scheme,
             "break_even_success_rate": result.break_even_success_rate
             if result.break_even_success_rate is not None else "never",
             "split.fixed_for_success": Formula(f"Calc!{refs['risk.fixed_commitment']}*Calc!"

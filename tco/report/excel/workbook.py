@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 
 from tco import __version__
+from tco.engine.architecture import plan
 from tco.engine.compare import CandidateResult, Comparison, ranked_by
 from tco.engine.job import Job
 from tco.files.workloads import WorkloadFile
@@ -40,7 +41,8 @@ def build(comparison: Comparison, source: WorkloadFile, tokenizers: Tokenizers |
     tokenizers = tokenizers or Tokenizers()
     books = [f"{b['vendor']} {b['version']}: {b['file']}, sha256 {b['sha256']}" for b in doc["pricebooks"]]
     books.append(f"tokenizers: {portable(tokenizers.file, source.file)}, sha256 {tokenizers.sha256}")
-    jobs = [Job.of(w, i, selection) for i in range(len(w.candidates))]
+    plans = [plan(w, i, selection) for i in range(len(w.candidates))]
+    jobs = [p if isinstance(p, Job) else p.whole for p in plans]  # the candidate as a whole, for its inputs
     results = results_by_candidate(comparison)
     wb = Workbook()
     summary_ws = wb.active
@@ -51,8 +53,11 @@ def build(comparison: Comparison, source: WorkloadFile, tokenizers: Tokenizers |
     assumptions.fill(jobs)
     rates = Rates(wb, books)
     calc = Calc(wb, rates)
-    for n, (job, result) in enumerate(zip(jobs, results, strict=True), 1):
-        calc.candidate(n, job, result)
+    for n, (job, result) in enumerate(zip(plans, results, strict=True), 1):
+        if isinstance(job, Job) and job.rates is None:
+            calc.candidate(n, job, result)
+        else:
+            calc.as_computed(n, job, result)
     index = {id(r): n for n, r in enumerate(results, 1)}
     order = [index[id(r)] for r in ranked_by(results, "cost_per_completed_task")]
     summary(summary_ws, doc, order, jobs, results, calc.blocks, books)
