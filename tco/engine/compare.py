@@ -8,7 +8,7 @@ from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
-from tco.engine import credit, outcome, per_token, provisioned, seat
+from tco.engine import credit, outcome, per_token, provisioned, seat, self_hosted
 from tco.engine.bill import Bearer, Bill
 from tco.engine.contract import contract_cost
 from tco.engine.fixed_costs import deal
@@ -26,6 +26,7 @@ SCHEMES = {
     "per_resolution": outcome.per_resolution,
     "per_conversation": outcome.per_conversation,
     "provisioned": provisioned.bill,
+    "self_hosted": self_hosted.bill,
 }
 
 
