@@ -202,3 +202,11 @@ def test_bad_self_hosted_offers_are_located(tco, tmp_path, offer_lines, line, fi
     r = tco("pricebook", "validate", str(tmp_path / "books"))
     assert r.code == 2 and "Traceback" not in r.err
     assert f"2026-01-01.yaml:{line}" in r.err and field in r.err and says in r.err
+
+
+def test_too_few_replicas_without_a_spillover_offer_is_an_error(tco, write, books):
+    # host/owned names no spillover_offer: 7,884,000 calls need 3 replicas, and 2 leave demand nowhere to go
+    path = write("w.yaml", workload(7884000, "      - {offer: host/owned, hosting: {replicas: 2}, success_rate: 0.8}"))
+    r = tco("compare", str(path), "--pricebooks", str(books), "--as-of", "2026-06-01")
+    assert r.code == 2 and "w.yaml:6" in r.err
+    assert "host/owned has no spillover_offer; run more `hosting.replicas:`" in r.err

@@ -51,9 +51,11 @@ def spillover(job: Job, offer_id: str | None, share: Any, more: str) -> tuple[An
         return Decimal(0), {}, []
     spill_ref = job.selection.find(offer_id) if offer_id is not None else None
     if spill_ref is None or not isinstance(spill_ref.offer, PerTokenOffer):
-        where = (f"to {offer_id}, which is not a per_token offer in force on {job.selection.as_of}" if offer_id is not None
-                 else f"and {job.ref.id} has no spillover_offer")
-        raise job.error("offer", f"demand spills over capacity {where}; buy more {more} or pick another --as-of")
+        if offer_id is None:
+            raise job.error("offer", f"demand spills over capacity and {job.ref.id} has no spillover_offer; "
+                                     f"run more {more}")
+        raise job.error("offer", f"demand spills over capacity to {offer_id}, which is not a per_token offer in force "
+                                 f"on {job.selection.as_of}; buy more {more} or pick another --as-of")
     A, _, warnings = attempt_charge(spill_ref.offer, job, shares={})
     cost = job.tasks * job.E * A * share
     return cost, {"spillover_offer": offer_id, "spillover_cost": cost}, warnings
