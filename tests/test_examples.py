@@ -51,4 +51,4 @@ def test_examples_cover_every_scheme(tco):
     schemes = set()
     for example in EXAMPLES:
         schemes |= {r["scheme"] for r in json.loads(tco("compare", str(example), "--format", "json").out)["results"]}
-    assert schemes == {"per_token", "seat", "credit", "per_resolution", "per_conversation", "provisioned"}
+    assert schemes == {"per_token", "seat", "credit", "per_resolution", "per_conversation", "provisioned", "self_hosted"}

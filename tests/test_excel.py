@@ -102,6 +102,15 @@ ACME: dict[str, Any] = {
                 "throughput": {"tokens_per_minute_per_unit": 2400,
                                "weights": {"input": 1, "cached_input": 0, "output": 6}},
                 "spillover_offer": "acme/long", **SRC},
+        "gpu": {"scheme": "self_hosted", "name": "Acme GPU replica", "tokenizer": "wide", "gpus_per_replica": 8,
+                "throughput": {"output_tokens_per_second": 2500, "prefill_tokens_per_second": 40000, "concurrency": 64},
+                "target_utilisation": 0.6, "instance_hour": 31.92, "spillover_offer": "acme/long", **SRC},
+        "rack": {"scheme": "self_hosted", "name": "Acme owned rack", "tokenizer": "o200k", "gpus_per_replica": 8,
+                 "throughput": {"output_tokens_per_second": 2000, "prefill_tokens_per_second": 30000},
+                 "owned": {"capex": 300000, "amortise_months": 36, "power_kw": 10.2, "price_per_kwh": 0.12,
+                           "ops_per_month": 1500}, **SRC},
+        "bare": {"scheme": "self_hosted", "name": "Acme bare instance", "tokenizer": "o200k", "gpus_per_replica": 4,
+                 "instance_hour": 20, **SRC},
     },
 }
 ALL_SCHEMES: dict[str, Any] = {
@@ -132,6 +141,13 @@ ALL_SCHEMES: dict[str, Any] = {
         {"offer": "acme/ptu", "label": "PTU, 15 units", "units": 15, "success_rate": 0.83, "task": {"batch_share": 0}},
         {"offer": "acme/outcomes", "success_rate": 0.5, "assumed_resolution_share": 0.2,
          "outcome_shares": {"procedure_handoff": 0.15, "qualification": 0.1}},
+        {"offer": "acme/gpu", "success_rate": 0.8, "task": {"batch_share": 0}},
+        {"offer": "acme/gpu", "label": "GPU, 1 slow replica", "success_rate": 0.8, "task": {"batch_share": 0},
+         "hosting": {"replicas": 1, "output_tokens_per_second": 20}},
+        {"offer": "acme/rack", "success_rate": 0.8, "task": {"batch_share": 0}},
+        {"offer": "acme/bare", "success_rate": 0.75, "task": {"batch_share": 0},
+         "hosting": {"output_tokens_per_second": 3000, "prefill_tokens_per_second": 50000, "instance_hour": 18,
+                     "target_utilisation": 0.5, "min_replicas": 2}},
     ],
 }
 YEARLY: dict[str, Any] = {
@@ -143,6 +159,7 @@ YEARLY: dict[str, Any] = {
         {"offer": "example/x", "success_rate": 0.7},
         {"offer": "acme/ptu", "success_rate": 0.7},
         {"offer": "acme/ptu", "label": "PTU, 20 units", "units": 20, "success_rate": 0.7},
+        {"offer": "acme/gpu", "success_rate": 0.7},
         {"offer": "acme/agent", "success_rate": 0.6},
         {"offer": "example/y", "success_rate": 0.6, "assumed_resolution_share": 0.1},
     ],
@@ -188,6 +205,8 @@ RATE_EDITS = {  # (offer, Rates entry) → new value: edited in the workbook and
     ("acme/seat-requests", "seat_month.annual"): 17,
     ("acme/credits-actions", "packs[1].price"): 95,
     ("acme/ptu", "terms.year.unit_month"): 230,
+    ("acme/gpu", "instance_hour"): 35,
+    ("acme/rack", "owned.capex"): 280000,
 }
 
 
@@ -894,7 +913,7 @@ def test_edits_flag_the_figures_that_are_not_live(edited, exported):
     e = edited["all-schemes"]
     before = openpyxl.load_workbook(exported["all-schemes"].recalculated, data_only=True)
     after = openpyxl.load_workbook(e.recalculated, data_only=True)
-    assert e.changed == (len(e.case.edits), len(RATE_EDITS)) == (7, 4)
+    assert e.changed == (len(e.case.edits), len(RATE_EDITS)) == (7, 6)
     assert before["Summary"]["A5"].value == "Inputs and rates are as exported: every figure is current."
     assert after["Summary"]["A5"].value.startswith("11 input(s) or rate(s) differ from those exported: figures "
                                                    "marked not live are stale")

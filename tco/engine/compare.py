@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from tco.engine import architecture, credit, outcome, per_token, provisioned, seat
+from tco.engine import architecture, credit, outcome, per_token, provisioned, seat, self_hosted
 from tco.engine.architecture import Architecture
 from tco.engine.bill import Bearer, Bill
 from tco.engine.contract import contract_cost
@@ -27,6 +27,7 @@ SCHEMES = {
     "per_resolution": outcome.per_resolution,
     "per_conversation": outcome.per_conversation,
     "provisioned": provisioned.bill,
+    "self_hosted": self_hosted.bill,
 }
 
 

@@ -9,6 +9,7 @@ from tco.engine.attempts import expected_attempts, reach, task_success
 from tco.engine.elementwise import possibly
 from tco.engine.lifecycle import priced_offer
 from tco.errors import Problem, TcoError, candidate_error, dotted, nearest
+from tco.models.base import Strict
 from tco.models.catalog import OfferRef, Selection
 from tco.models.workload import (
     HOURS_PER_PERIOD,
@@ -30,6 +31,7 @@ SCHEME_KEYS = {
     "model": ("seat", "credit"),
     "seats": ("seat",),
     "assumed_resolution_share": ("per_resolution", "credit"),
+    "hosting": ("self_hosted",),
 }
 """Candidate keys that mean something only for some schemes; elsewhere they are errors, not silently ignored."""
 
@@ -148,7 +150,7 @@ class Job:
             value = getattr(candidate, key)
             if key == "seats" and per_seat:
                 continue  # a fixed cost priced per seat counts them, whatever the scheme
-            if value is not None and (isinstance(value, str) or possibly(value != 0)) and ref.offer.scheme not in schemes:
+            if value is not None and (isinstance(value, (str, Strict)) or possibly(value != 0)) and ref.offer.scheme not in schemes:
                 raise error(key, f"does not apply to {ref.id}, a {ref.offer.scheme} offer "
                                  f"(it applies to {' and '.join(schemes)} offers)")
         _check_outcome_shares(candidate, ref, index, at)

@@ -43,6 +43,24 @@ def spill_share(capacity: Decimal, average: Decimal, peak: Decimal) -> Decimal:
     return where((average == 0) | (capacity >= peak), Decimal(0), share)
 
 
+def spillover(job: Job, offer_id: str | None, share: Any, more: str) -> tuple[Any, dict[str, object], list[str]]:
+    """The cost of `share` of the attempts served by the per-token offer `offer_id` at standard, real-time rates
+    (overflow at peak cannot wait for a batch), with its breakdown; an error if some spills and there is nowhere to
+    go (`more` names the key that buys more capacity)."""
+    if not possibly(share > 0):
+        return Decimal(0), {}, []
+    spill_ref = job.selection.find(offer_id) if offer_id is not None else None
+    if spill_ref is None or not isinstance(spill_ref.offer, PerTokenOffer):
+        if offer_id is None:
+            raise job.error("offer", f"demand spills over capacity and {job.ref.id} has no spillover_offer; "
+                                     f"run more {more}")
+        raise job.error("offer", f"demand spills over capacity to {offer_id}, which is not a per_token offer in force "
+                                 f"on {job.selection.as_of}; buy more {more} or pick another --as-of")
+    A, _, warnings = attempt_charge(spill_ref.offer, job, shares={})
+    cost = job.tasks * job.E * A * share
+    return cost, {"spillover_offer": offer_id, "spillover_cost": cost}, warnings
+
+
 def bill(job: Job) -> Bill:
     offer = job.ref.offer
     assert isinstance(offer, ProvisionedOffer)
@@ -65,23 +83,15 @@ def bill(job: Job) -> Bill:
     unit_cost = price.unit_hour * job.hours if price.unit_hour is not None else price.unit_month * job.months
     fixed = units * unit_cost
     share = spill_share(capacity, average, peak)
-    spill_cost = Decimal(0)
     breakdown: dict[str, object] = {
         "term": term, "weighted_tokens_per_attempt": per_attempt, "average_tokens_per_minute": average,
         "peak_tokens_per_minute": peak, "units": units, "capacity_tokens_per_minute": capacity,
         "unit_cost_per_period": unit_cost, "capacity_fees": fixed,
         "utilisation": average * (1 - share) / capacity, "spill_share": share,
     }
-    if possibly(share > 0):
-        spill_ref = job.selection.find(offer.spillover_offer)
-        if spill_ref is None or not isinstance(spill_ref.offer, PerTokenOffer):
-            raise job.error("offer", f"demand spills over capacity to {offer.spillover_offer}, which is not a per_token "
-                                     f"offer in force on {job.selection.as_of}; buy more `units:` or pick another --as-of")
-        spill = spill_ref.offer
-        A, _, spill_warnings = attempt_charge(spill, job, shares={})  # overflow at peak is real-time, at standard rates
-        spill_cost = job.tasks * job.E * A * share
-        warnings += spill_warnings
-        breakdown |= {"spillover_offer": offer.spillover_offer, "spillover_cost": spill_cost}
+    spill_cost, spill_breakdown, spill_warnings = spillover(job, offer.spillover_offer, share, "`units:`")
+    breakdown |= spill_breakdown
+    warnings += spill_warnings
     period = fixed + spill_cost
     return Bill(
         period_cost=period,

@@ -13,7 +13,7 @@ from tco.errors import Problem, TcoError, nearest
 from tco.files.validation import validate
 from tco.files.yaml_source import Located, read_yaml
 from tco.models.catalog import BookFile, Catalog, Selection
-from tco.models.pricebook import PerTokenOffer, PriceBook, ProvisionedOffer, SeatOffer
+from tco.models.pricebook import PerTokenOffer, PriceBook, ProvisionedOffer, SeatOffer, SelfHostedOffer
 from tco.models.tokenizer import Tokenizer, TokenizerLayer, TokenizerTable
 
 TOKENIZERS_FILE = "tokenizers.yaml"
@@ -275,13 +275,13 @@ def _cross_references(catalog: Catalog, located: dict[str, Located], broken: Col
                     why = "is this offer itself" if offer.replacement in ids else "is not a known offer id (vendor/offer)"
                     problems.append(doc.problem(at + ("replacement",), f"{offer.replacement!r} {why}"
                                                 f"{nearest(offer.replacement, ids - {f'{bf.vendor}/{key}'})}"))
-                if isinstance(offer, (PerTokenOffer, ProvisionedOffer)) and offer.tokenizer not in tokenizer_names:
+                if isinstance(offer, (PerTokenOffer, ProvisionedOffer, SelfHostedOffer)) and offer.tokenizer not in tokenizer_names:
                     problems.append(doc.problem(at + ("tokenizer",), f"unknown tokenizer {offer.tokenizer!r}"
                                                 f"{nearest(offer.tokenizer, tokenizer_names)}"))
-                if isinstance(offer, ProvisionedOffer) and offer.spillover_offer not in per_token and _vendor(offer.spillover_offer) not in broken:
-                    why = "is not a per_token offer" if offer.spillover_offer in ids else "is not a known offer"
-                    problems.append(doc.problem(at + ("spillover_offer",), f"{offer.spillover_offer!r} {why}"
-                                                f"{nearest(offer.spillover_offer, per_token)}"))
+                spill = offer.spillover_offer if isinstance(offer, (ProvisionedOffer, SelfHostedOffer)) else None
+                if spill is not None and spill not in per_token and _vendor(spill) not in broken:
+                    why = "is not a per_token offer" if spill in ids else "is not a known offer"
+                    problems.append(doc.problem(at + ("spillover_offer",), f"{spill!r} {why}{nearest(spill, per_token)}"))
                 if isinstance(offer, SeatOffer):
                     for model in offer.model_multipliers:
                         if model not in per_token and _vendor(model) not in broken:

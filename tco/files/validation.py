@@ -80,7 +80,7 @@ def _message(model: type[BaseModel], loc: tuple, item: dict[str, Any]) -> str:
         tags = item["ctx"]["expected_tags"].replace("'", "").split(", ")
         return f"unknown scheme {item['ctx']['tag']!r}; expected one of {', '.join(tags)}{nearest(item['ctx']['tag'], tags)}"
     if kind == "union_tag_not_found":
-        return "missing field 'scheme'; expected one of per_token, seat, credit, per_resolution, per_conversation, provisioned"
+        return "missing field 'scheme'; expected one of per_token, seat, credit, per_resolution, per_conversation, provisioned, self_hosted"
     if kind == "literal_error":
         options = item["ctx"]["expected"].replace("'", "").replace(" or ", ", ").split(", ")
         return f"expected one of {', '.join(options)}, found {found}{nearest(str(value), options)}"

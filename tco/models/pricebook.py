@@ -1,4 +1,4 @@
-"""Price books: one vendor's offers at one effective date, in six billing schemes."""
+"""Price books: one vendor's offers at one effective date, in seven billing schemes."""
 
 from __future__ import annotations
 
@@ -268,11 +268,68 @@ class ProvisionedOffer(OfferBase):
     """The per_token offer id that serves demand above the provisioned capacity."""
 
 
+class ReplicaThroughput(Strict):
+    """What one replica sustains at a stated concurrency: output and prefill tokens per second, each as if the
+    replica did only that (a replica-second serves `prefill_tokens_per_second` input tokens or
+    `output_tokens_per_second` output tokens)."""
+
+    output_tokens_per_second: Positive
+    """Output (and reasoning) tokens per second the replica generates, summed over its concurrent requests."""
+    prefill_tokens_per_second: Positive
+    """Input tokens per second the replica reads (prefill), summed over its concurrent requests."""
+    concurrency: PositiveCount | None = None
+    """The number of requests in flight at which the figures hold, where the source states it."""
+
+
+class OwnedHardware(Strict):
+    """Hardware the customer owns: its price spread over months, plus power and operations, per replica."""
+
+    capex: Money
+    """USD to buy one replica's hardware."""
+    amortise_months: PositiveCount
+    """Months the capex is spread over."""
+    power_kw: Money = Decimal(0)
+    """Average kW one replica draws (with cooling, if the price per kWh does not cover it)."""
+    price_per_kwh: Money = Decimal(0)
+    """USD per kWh."""
+    ops_per_month: Money = Decimal(0)
+    """USD per replica per month to run it: hosting, support, people."""
+
+
+class SelfHostedOffer(OfferBase):
+    """An open-weight model on GPU replicas the customer rents by the hour or owns, billed whether used or not,
+    with optional spill-over to a per-token offer."""
+
+    scheme: Literal["self_hosted"]
+    model: str = ""
+    """The open-weight model served, where the offer names one."""
+    tokenizer: str
+    gpus_per_replica: PositiveCount
+    """GPUs one replica (one serving copy of the model, priced as a whole) takes."""
+    throughput: ReplicaThroughput | None = None
+    """What one replica sustains; absent for an instance sold without a model (a candidate's `hosting:` gives it)."""
+    min_replicas: PositiveCount = 1
+    target_utilisation: Annotated[Money, Field(gt=0, le=1)] = Decimal("0.7")
+    """Share of a replica's time that demand may fill on average before another replica is added."""
+    instance_hour: Money | None = None
+    """USD per replica-hour, rented on demand."""
+    owned: OwnedHardware | None = None
+    """Owned hardware instead of a rented instance."""
+    spillover_offer: str | None = None
+    """The per_token offer id that serves demand above the replicas' capacity; absent means none spills."""
+
+    @model_validator(mode="after")
+    def _one_cost(self) -> SelfHostedOffer:
+        if (self.instance_hour is None) == (self.owned is None):
+            raise ValueError("give exactly one of instance_hour (rented) and owned (owned hardware)")
+        return self
+
+
 Offer = Annotated[
-    PerTokenOffer | SeatOffer | CreditOffer | PerResolutionOffer | PerConversationOffer | ProvisionedOffer,
+    PerTokenOffer | SeatOffer | CreditOffer | PerResolutionOffer | PerConversationOffer | ProvisionedOffer | SelfHostedOffer,
     Field(discriminator="scheme"),
 ]
-SCHEMES = ("per_token", "seat", "credit", "per_resolution", "per_conversation", "provisioned")
+SCHEMES = ("per_token", "seat", "credit", "per_resolution", "per_conversation", "provisioned", "self_hosted")
 
 OfferKey = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")]
 

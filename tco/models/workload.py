@@ -161,6 +161,23 @@ def _partial(model: type[Strict]) -> type[Strict]:
     return create_model(f"{model.__name__}Override", __base__=_Generated, __doc__=f"Overrides of {model.__name__.lower()} keys.", **fields)
 
 
+class Hosting(Strict):
+    """Overrides of a self_hosted offer's capacity and price for one candidate (each may be a range)."""
+
+    output_tokens_per_second: PositiveOrRange | None = None
+    """Output tokens per second one replica sustains."""
+    prefill_tokens_per_second: PositiveOrRange | None = None
+    """Input (prefill) tokens per second one replica sustains."""
+    replicas: CountOrRange | None = None
+    """Replicas to run; default the fewest that serve the demand at the target utilisation."""
+    min_replicas: CountOrRange | None = None
+    """Fewest replicas kept running."""
+    target_utilisation: ProbabilityOrRange | None = None
+    """Share of replica time demand may fill on average."""
+    instance_hour: MoneyOrRange | None = None
+    """USD per replica-hour, for a rented offer."""
+
+
 TaskOverride = _partial(Task)
 HumanOverride = _partial(Human)
 
@@ -201,6 +218,8 @@ class Pricing(Strict):
     """Provisioned units to buy; default the fewest that cover the peak."""
     seats: CountOrRange | None = None
     """Seats for this candidate, overriding the workload's."""
+    hosting: Hosting | None = None
+    """Capacity and price overrides for a self_hosted offer: throughput, replicas, utilisation, hourly price."""
     reroute_retired: bool = False
     """Price a retired offer at the replacement its vendor names (where the vendor sends the old model's calls
     there) instead of refusing it."""

@@ -11,7 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tco.engine.job import NO_PEOPLE, Job
 from tco.models.pricebook import CreditOffer, PerResolutionOffer
-from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Evidence, Human, Task, Workload
+from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Evidence, Hosting, Human, Task, Workload
 from tco.report.excel.cells import (
     BOLD,
     COUNT,
@@ -50,6 +50,9 @@ UNITS = {
     "assumed_resolution_share": "share of unresolved tasks", "units": "units", "seats": "seats",
     "waiting_share": "share of latency",
 }
+HOSTING_UNITS = {"output_tokens_per_second": "tokens/s per replica", "prefill_tokens_per_second": "tokens/s per replica",
+                 "replicas": "replicas", "min_replicas": "replicas", "target_utilisation": "share of replica time",
+                 "instance_hour": "USD per replica-hour"}
 TEXT_KEYS = {"workload", "period", "tokenizer", "content", "cache_write_ttl", "service_tier"}
 MONEY_KEYS = {"hourly_cost", "failure_cost"}
 SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "off_peak_share", "success_rate", "assumed_resolution_share",
@@ -105,7 +108,7 @@ class Assumptions:
         if name:
             self.define(name, r)
             base = key.rsplit(".", 1)[-1]
-            if base == "success_rate":
+            if base in ("success_rate", "target_utilisation"):
                 self.probabilities.append(f"B{r}")
             elif base == "format_retry_rate":
                 self.retry_rates.append(f"B{r}")
@@ -212,6 +215,10 @@ class Assumptions:
             if getattr(c, key) is not None:
                 self.add(f"{key}_{n}", getattr(c, key), f"{at}.{key}", UNITS[key], first_line(fields[key].description),
                          COUNT)
+        if c.hosting is not None:
+            for key, value in c.hosting.model_dump(exclude_none=True).items():
+                self.add(f"hosting_{key}_{n}", value, f"{at}.hosting.{key}", HOSTING_UNITS[key],
+                         first_line(Hosting.model_fields[key].description), COUNT if "replicas" in key else None)
         for group, model, override in (("task", Task, c.task), ("human", Human, c.human)):
             if override is None:
                 continue

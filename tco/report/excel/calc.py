@@ -22,6 +22,7 @@ from tco.models.pricebook import (
     ProvisionedOffer,
     RateCard,
     SeatOffer,
+    SelfHostedOffer,
 )
 from tco.report.excel.cells import (
     BLOCK_FILL,
@@ -259,6 +260,8 @@ def scheme_rows(c: Formulas) -> dict[str, Any]:
         return credit_rows(c)
     if isinstance(offer, ProvisionedOffer):
         return provisioned_rows(c)
+    if isinstance(offer, SelfHostedOffer):
+        return self_hosted_rows(c)
     raise AssertionError(offer.scheme)
 
 
@@ -600,12 +603,21 @@ def provisioned_rows(c: Formulas) -> dict[str, Any]:
         "demand above capacity, load falling evenly from the peak (tco/engine/provisioned.py spill_share)", "share")
     b.add("Utilisation", Formula(f"{avg}*(1-{share})/{cap}"), SHARE, "breakdown.utilisation",
           "average × (1 − spill share) / capacity", "share")
-    period, how = fixed, "capacity fees"
-    spill = job.selection.find(offer.spillover_offer)
+    period, how = spillover_rows(c, offer.spillover_offer, share, fixed, job.candidate.units is not None,
+                                 "capacity fees")
+    return {"period_cost": period, "period_how": how, "fixed": fixed, "failure_share": True, "bearer": "customer"}
+
+
+def spillover_rows(c: Formulas, offer_id: str | None, share: str, fixed: str, fixed_capacity: bool,
+                   fees: str) -> tuple[str, str]:
+    """The spill-over rows of capacity billed whether used or not (tco/engine/provisioned.py spillover): the
+    period cost and how it is built."""
+    b, job = c.b, c.job
+    E = b.refs["breakdown.expected_attempts"]
+    spill = job.selection.find(offer_id) if offer_id is not None else None
     spills_now = bool(c.result.breakdown.get("spill_share"))
-    if spill is not None and isinstance(spill.offer, PerTokenOffer) and (spills_now or job.candidate.units is not None):
-        b.add("Spill-over offer", offer.spillover_offer, None, "breakdown.spillover_offer",
-              "serves demand above capacity (not live)")
+    if spill is not None and isinstance(spill.offer, PerTokenOffer) and (spills_now or fixed_capacity):
+        b.add("Spill-over offer", offer_id, None, "breakdown.spillover_offer", "serves demand above capacity (not live)")
         c.rates.text(spill, "tokenizer", spill.offer.tokenizer)
         charges, note = c.call_charge(spill, c.ratio(spill.offer.tokenizer), batch=False)  # overflow is real-time
         b.add("Spill-over rate card", note, None, None, TIER_NOTE)
@@ -613,10 +625,84 @@ def provisioned_rows(c: Formulas) -> dict[str, Any]:
         cost = b.add("Spill-over cost", Formula(f"tasks*{E}*({c.calls_per_attempt()})*({call})*{share}"), USD,
                      "breakdown.spillover_cost", "tasks × E × spill-over attempt charge × spill share",
                      "USD per period")
-        period, how = f"{fixed}+{cost}", "capacity fees + spill-over cost"
-    elif job.candidate.units is not None:
-        b.add("Spill-over", f"{offer.spillover_offer} is not a per_token offer in force: spill-over not costed", None,
-              None, "not live")
+        return f"{fixed}+{cost}", f"{fees} + spill-over cost"
+    if fixed_capacity:
+        what = f"{offer_id} is not a per_token offer in force" if offer_id is not None else "the offer has no spillover_offer"
+        b.add("Spill-over", f"{what}: spill-over not costed", None, None, "not live")
+    return fixed, fees
+
+
+def self_hosted_rows(c: Formulas) -> dict[str, Any]:
+    b, job, ref = c.b, c.job, c.job.ref
+    offer = ref.offer
+    assert isinstance(offer, SelfHostedOffer)
+    E = b.refs["breakdown.expected_attempts"]
+    hosting = job.candidate.hosting
+    given = set(hosting.model_dump(exclude_none=True)) if hosting is not None else set()
+
+    def setting(key: str, entry: str, value: Any, unit: str, fmt: str | None = None) -> str:
+        """The candidate's hosting input where given, else the price book's entry (on Rates)."""
+        return f"hosting_{key}_{c.n}" if key in given else c.rates.rate(ref, entry, value, unit, fmt)
+
+    c.rates.text(ref, "tokenizer", offer.tokenizer)
+    c.rates.rate(ref, "gpus_per_replica", offer.gpus_per_replica, "GPUs", COUNT)
+    tp = offer.throughput
+    if tp is not None and tp.concurrency is not None:
+        c.rates.rate(ref, "throughput.concurrency", tp.concurrency, "requests in flight", COUNT)
+    out_tps = setting("output_tokens_per_second", "throughput.output_tokens_per_second",
+                      tp.output_tokens_per_second if tp else None, "tokens/s per replica")
+    pre_tps = setting("prefill_tokens_per_second", "throughput.prefill_tokens_per_second",
+                      tp.prefill_tokens_per_second if tp else None, "tokens/s per replica")
+    t = c.tokens(c.ratio(offer.tokenizer))
+    prefill = b.add("Prefill tokens per call", Formula(f"{t['I']}*(1-{t['h']})+{t['W']}"), NUMBER,
+                    "breakdown.prefill_tokens_per_call", "uncached input + cache writes, × ratio (cache hits skip prefill)",
+                    "tokens")
+    output = b.add("Output tokens per call", Formula(f"{t['O']}+{t['R']}"), NUMBER, "breakdown.output_tokens_per_call",
+                   "output + reasoning, × ratio", "tokens")
+    rspa = b.add("Replica-seconds per attempt", Formula(f"({c.calls_per_attempt()})*({prefill}/{pre_tps}+{output}/{out_tps})"),
+                 NUMBER, "breakdown.replica_seconds_per_attempt",
+                 "calls per attempt × (prefill / prefill tok/s + output / output tok/s)", "seconds")
+    demand = b.add("Demand", Formula(f"tasks*{E}*{rspa}"), NUMBER, "breakdown.demand_replica_seconds",
+                   "tasks × E × replica-seconds per attempt", "replica-seconds")
+    util = setting("target_utilisation", "target_utilisation", offer.target_utilisation, "share of replica time", SHARE)
+    per_replica = f"hours_per_period*3600*{util}"
+    fixed_replicas = "replicas" in given
+    if fixed_replicas:
+        replicas = b.add("Replicas", Formula(f"hosting_replicas_{c.n}"), COUNT, "breakdown.replicas",
+                         "as run (candidate's hosting.replicas)", "replicas")
+    else:
+        lo = setting("min_replicas", "min_replicas", offer.min_replicas, "replicas", COUNT)
+        replicas = b.add("Replicas", Formula(f"MAX({lo},CEILING(ROUND({demand}/({per_replica}),9),1))"), COUNT,
+                         "breakdown.replicas", "MAX(min_replicas, ⌈demand / (hours × 3600 × target utilisation)⌉)",
+                         "replicas")
+    b.add("GPUs", Formula(f"{replicas}*{c.rates.rate(ref, 'gpus_per_replica', offer.gpus_per_replica, 'GPUs', COUNT)}"),
+          COUNT, "breakdown.gpus", "replicas × gpus_per_replica", "GPUs")
+    cap = b.add("Capacity", Formula(f"{replicas}*{per_replica}"), NUMBER, "breakdown.capacity_replica_seconds",
+                "replicas × hours × 3600 × target utilisation", "replica-seconds")
+    share = b.add("Spill share", Formula(f"IF({demand}>{cap},({demand}-{cap})/{demand},0)"), SHARE,
+                  "breakdown.spill_share", "demand above capacity / demand", "share")
+    b.add("Utilisation", Formula(f"{demand}*(1-{share})/({replicas}*hours_per_period*3600)"), SHARE,
+          "breakdown.utilisation", "demand served / replica time", "share")
+    if offer.owned is None:
+        hourly = setting("instance_hour", "instance_hour", offer.instance_hour, "USD per replica-hour", USD)
+        unit_cost, how = f"{hourly}*hours_per_period", "instance_hour × hours"
+    else:
+        o = offer.owned
+        r = lambda name, unit, fmt=USD: c.rates.rate(ref, f"owned.{name}", getattr(o, name), unit, fmt)  # noqa: E731
+        capex = b.add("Capex per period", Formula(f"{r('capex', 'USD per replica')}/"
+                                                  f"{r('amortise_months', 'months', COUNT)}*months_per_period"),
+                      USD, "breakdown.capex_per_period", "capex / amortise_months × months", "USD per replica")
+        power = b.add("Power per period", Formula(f"{r('power_kw', 'kW per replica', NUMBER)}*"
+                                                  f"{r('price_per_kwh', 'USD per kWh', USD_FINE)}*hours_per_period"),
+                      USD, "breakdown.power_per_period", "power_kw × price_per_kwh × hours", "USD per replica")
+        ops = b.add("Ops per period", Formula(f"{r('ops_per_month', 'USD per replica-month')}*months_per_period"), USD,
+                    "breakdown.ops_per_period", "ops_per_month × months", "USD per replica")
+        unit_cost, how = f"{capex}+{power}+{ops}", "capex + power + ops"
+    per_unit = b.add("Replica cost per period", Formula(unit_cost), USD, "breakdown.replica_cost_per_period", how,
+                     "USD per replica")
+    fixed = b.add("Replica fees", Formula(f"{replicas}*{per_unit}"), USD, "breakdown.replica_fees",
+                  "replicas × replica cost, busy or idle", "USD per period")
+    period, how = spillover_rows(c, offer.spillover_offer, share, fixed, fixed_replicas, "replica fees")
     return {"period_cost": period, "period_how": how, "fixed": fixed, "failure_share": True, "bearer": "customer"}
 
 
