@@ -255,10 +255,10 @@ def cases(tmp: Path) -> list[Case]:
     ]
     for case in found:
         w = comparison_for(case.workload, dt.date.fromisoformat(case.as_of), case.books)[0].workload  # ranges at likely
-        n = len(w.candidates)
+        plain = [n for n, c in enumerate(w.candidates, 1) if c.offer and not c.attempts]  # one success_rate cell each
         case.edits = {"tasks": int(Decimal(w.tasks) * Decimal("1.37")) + 1,
                       **({"hourly_cost": float(w.human.hourly_cost + Decimal("7.5"))} if w.human else {}),
-                      "success_rate_1": 0.55, f"success_rate_{n}": 0.93, **case.edits}
+                      f"success_rate_{plain[0]}": 0.55, f"success_rate_{plain[-1]}": 0.93, **case.edits}
     return found
 
 
