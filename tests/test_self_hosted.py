@@ -127,6 +127,19 @@ def test_demand_above_fixed_replicas_spills_to_the_api(compare):
     assert r["risk"]["fixed_commitment"] == "14600"
 
 
+def test_attempts_that_consume_differently_size_replicas_and_spill_by_their_own_tokens(compare):
+    # Attempt 1 takes 0.5 s; the retry reads 7000 tokens: 7000 / 10000 + 0.3 = 1.0 s, reached by half the tasks.
+    # Per task 0.5 + 0.5 × 1.0 = 1.0 s; 2,628,000 tasks need 2,628,000 s, and one replica serves 1,314,000: half spills.
+    # On host/api attempt 1 costs $0.007 and the retry 7000 × $2 + 300 × $10 per million = $0.017:
+    # 2,628,000 × (0.007 + 0.5 × 0.017) × 0.5 = $20,367, beside the replica's 730 × $10 = $7,300.
+    retry = "{success_rate: 0.5, task: {input_tokens: 7000}}"
+    r = compare(workload(2628000, "      - {offer: host/rented, hosting: {replicas: 1}, "
+                                  f"attempts: [{{success_rate: 0.5}}, {retry}]}}"))["host/rented"]
+    b = r["breakdown"]
+    assert (b["demand_replica_seconds"], b["spill_share"], b["spillover_cost"]) == ("2628000", "0.5", "20367")
+    assert r["period_cost"] == "27667"
+
+
 def test_hosting_overrides_the_offer_throughput_and_price(compare):
     # an instance without a model: the candidate gives the throughput. 2000/20000 + 300/500 = 0.7 s a call;
     # 1,314,000 calls × 0.7 = 919,800 s → 1 replica at $5 × 730 = $3650

@@ -68,10 +68,10 @@ def _attempts(holder: Pricing, at: tuple[str | int, ...], index: int, task: Task
                                                "number of attempts is the length of the list)")
     if not any(a.task is not None for a in attempts):
         return tuple(a.success_rate for a in attempts), ()
-    if scheme != "per_token":
+    if scheme not in ("per_token", "self_hosted"):
         k = next(k for k, a in enumerate(attempts) if a.task is not None)
         raise _error(index, (*at, "attempts", k, "task"), f"attempts that consume differently apply to per_token "
-                                                          f"offers only; this is a {scheme} offer")
+                                                          f"and self_hosted offers only; this is a {scheme} offer")
     tasks = tuple(task.model_copy(update={k: v for k, v in a.task if v is not None}) if a.task is not None else task
                   for a in attempts)
     return tuple(a.success_rate for a in attempts), tasks

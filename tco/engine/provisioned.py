@@ -56,8 +56,9 @@ def spillover(job: Job, offer_id: str | None, share: Any, more: str) -> tuple[An
                                      f"run more {more}")
         raise job.error("offer", f"demand spills over capacity to {offer_id}, which is not a per_token offer in force "
                                  f"on {job.selection.as_of}; buy more {more} or pick another --as-of")
-    A, _, warnings = attempt_charge(spill_ref.offer, job, shares={})
-    cost = job.tasks * job.E * A * share
+    charges = [(p, attempt_charge(spill_ref.offer, one, shares={})) for p, one in job.attempt_jobs()]
+    warnings = charges[0][1][2]
+    cost = job.tasks * sum((p * A for p, (A, _, _) in charges), Decimal(0)) * share
     return cost, {"spillover_offer": offer_id, "spillover_cost": cost}, warnings
 
 

@@ -58,11 +58,16 @@ def bill(job: Job) -> Bill:
     if possibly(job.task.batch_share != 0):
         raise job.error("task.batch_share", "self-hosted replicas serve no batch API; set it to 0 for this candidate")
     ratio_, warnings = tokenizer_ratio(job, offer.tokenizer)
-    t = call_tokens(job, ratio_)
-    prefill = t.input * (1 - t.cached_share) + t.cache_write  # prefix-cache hits skip prefill
-    per_call = prefill / prefill_tps + (t.output + t.reasoning) / output_tps
-    per_attempt = calls_per_attempt(job) * per_call
-    demand = job.tasks * job.E * per_attempt
+
+    def replica_seconds(one: Job) -> tuple[Any, Any, Any]:
+        """One attempt's replica time, with its prefill and output tokens per call."""
+        t = call_tokens(one, ratio_)
+        prefill = t.input * (1 - t.cached_share) + t.cache_write  # prefix-cache hits skip prefill
+        per_call = prefill / prefill_tps + (t.output + t.reasoning) / output_tps
+        return calls_per_attempt(one) * per_call, prefill, t.output + t.reasoning
+
+    per_attempt, prefill, output = replica_seconds(job)
+    demand = job.tasks * sum((p * replica_seconds(one)[0] for p, one in job.attempt_jobs()), Decimal(0))
     utilisation = setting(job, "target_utilisation")
     min_replicas = setting(job, "min_replicas")
     per_replica = job.hours * SECONDS_PER_HOUR * utilisation
@@ -75,7 +80,7 @@ def bill(job: Job) -> Bill:
     unit_cost, cost_parts = replica_cost(job, offer)
     fixed = replicas * unit_cost
     breakdown: dict[str, object] = {
-        "prefill_tokens_per_call": prefill, "output_tokens_per_call": t.output + t.reasoning,
+        "prefill_tokens_per_call": prefill, "output_tokens_per_call": output,
         "replica_seconds_per_attempt": per_attempt, "demand_replica_seconds": demand, "replicas": replicas,
         "gpus": replicas * offer.gpus_per_replica, "capacity_replica_seconds": capacity,
         "replica_cost_per_period": unit_cost, **cost_parts, "replica_fees": fixed,
