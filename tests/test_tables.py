@@ -4,6 +4,7 @@ and every offer id appears whole, and the default views fit 80 columns. Machine 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
@@ -132,17 +133,18 @@ def test_pricebook_show_never_splits_a_url(at, offer):
 
 @pytest.fixture
 def changed_books(tmp_path):
-    """Two price-book trees: the bundled one, and the same with a new Anthropic version (a dearer Sonnet 4.6 with a
-    new source URL)."""
+    """Two price-book trees: the bundled one, and the same with a new Anthropic version the day after the newest (a
+    dearer Sonnet 4.6 with a new source URL)."""
     before, after = tmp_path / "before", tmp_path / "after"
     shutil.copytree(bundled_dir(), before)
     shutil.copytree(before, after)
     old = sorted((after / "anthropic").glob("*.yaml"))[-1]
-    text = old.read_text().replace(f"version: {old.stem}", "version: 2026-12-01")
+    new = dt.date.fromisoformat(old.stem) + dt.timedelta(days=1)
+    text = old.read_text().replace(f"version: {old.stem}", f"version: {new}")
     text = text.replace("rates: {input_mtok: 3, ", "rates: {input_mtok: 3.3, ", 1)
     text = text.replace("https://platform.claude.com/docs/en/about-claude/pricing",
                         "https://platform.claude.com/docs/en/about-claude/pricing#a-much-longer-anchor-for-the-new-rates", 1)
-    (after / "anthropic" / "2026-12-01.yaml").write_text(text)
+    (after / "anthropic" / f"{new}.yaml").write_text(text)
     return before, after
 
 
