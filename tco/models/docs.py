@@ -5,6 +5,7 @@ which slowed every command by ~0.05 s."""
 from __future__ import annotations
 
 import ast
+import itertools
 import inspect
 import textwrap
 from functools import cache
@@ -62,7 +63,7 @@ def _own_docs(cls: type) -> dict[str, str]:
             return {}
         node = node.body[0]
     docs: dict[str, str] = {}
-    for first, second in zip(node.body, node.body[1:]):
+    for first, second in itertools.pairwise(node.body):
         if (isinstance(first, ast.AnnAssign) and isinstance(first.target, ast.Name) and isinstance(second, ast.Expr)
                 and isinstance(second.value, ast.Constant) and isinstance(second.value.value, str)):
             docs[first.target.id] = inspect.cleandoc(second.value.value)

@@ -274,6 +274,7 @@ def _kinds(name: str, tp: Any) -> dict[str, Any]:
             model = create_model(f"{name}{suffix}", __base__=base, __doc__=doc, **fields)
             for key, value in extra.items():
                 setattr(model, key, value)
+            globals()[model.__name__] = model  # found by name, as pickle finds a class (tco.files.cache)
             return model
 
         _RANGES[name] = {
