@@ -1,7 +1,5 @@
 """The strict base model and the named types every tco model is built from."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any

@@ -5,8 +5,8 @@ which slowed every command by ~0.05 s."""
 from __future__ import annotations
 
 import ast
-import itertools
 import inspect
+import itertools
 import textwrap
 from functools import cache
 from typing import Any

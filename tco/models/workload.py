@@ -1,9 +1,7 @@
 """The workload file: the work to be done, the people involved, and the candidate offers to compare."""
 
-from __future__ import annotations
-
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, create_model, model_validator
 
@@ -118,7 +116,7 @@ class FixedCost(Strict):
     """Months a one-off is spread over; default the workload's `term_months`, else 12."""
 
     @model_validator(mode="after")
-    def _one_amount(self) -> FixedCost:
+    def _one_amount(self) -> Self:
         given = [k for k in AMOUNT_KEYS if getattr(self, k) is not None]
         if len(given) != 1:
             found = f"found {' and '.join(given)}" if given else "found none"
