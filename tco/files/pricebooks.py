@@ -116,8 +116,8 @@ def _tokenizers(roots: list[Path], problems: list[Problem]) -> TokenizerTable | 
             problems += e.problems
             return None
         merged |= tables[-1].tokenizers
-    if len(tables) == 1:
-        return tables[0]  # checked as a whole table already
+    if merged == tables[0].tokenizers:
+        return tables[0]  # the layers above change nothing: the lowest was checked as a whole table already
     try:
         return TokenizerTable(tokenizers=merged)
     except ValueError as e:
