@@ -26,7 +26,7 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def entries(folder):
-    return sorted(p.name for p in folder.iterdir() if p.suffix == ".pickle")
+    return sorted(p.name for p in folder.rglob("*.pickle"))
 
 
 def test_a_file_checked_again_is_taken_from_the_cache(cache_dir, tmp_path):
@@ -53,10 +53,10 @@ def test_a_broken_entry_is_ignored_and_replaced(cache_dir, tmp_path):
     path = tmp_path / "w.yaml"
     shutil.copy(REPO / "examples" / "support-bot.yaml", path)
     first = validate(Workload, read_yaml(path))
-    for name in entries(cache_dir):
-        (cache_dir / name).write_bytes(b"not a pickle")
+    for entry in cache_dir.rglob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
     assert validate(Workload, read_yaml(path)) == first
-    assert all((cache_dir / name).read_bytes() != b"not a pickle" for name in entries(cache_dir))
+    assert all(entry.read_bytes() != b"not a pickle" for entry in cache_dir.rglob("*.pickle"))
 
 
 def test_a_file_with_problems_is_not_kept(cache_dir, write):
@@ -82,6 +82,17 @@ def test_a_directory_others_may_write_to_is_not_used(cache_dir, tmp_path):
     shutil.copy(REPO / "examples" / "support-bot.yaml", tmp_path / "w.yaml")
     validate(Workload, read_yaml(tmp_path / "w.yaml"))
     assert entries(cache_dir) == []
+
+
+def test_entries_for_code_unused_for_a_week_are_removed(cache_dir, tmp_path):
+    old, recent = cache_dir / "old-code", cache_dir / "recent-code"
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "x.pickle").write_bytes(b"")
+    os.utime(old, (0, 0))
+    shutil.copy(REPO / "examples" / "support-bot.yaml", tmp_path / "w.yaml")
+    read_yaml(tmp_path / "w.yaml")  # the first entry for this code
+    assert not old.exists() and recent.exists()
 
 
 def test_the_cache_is_off_when_its_directory_is_set_empty(monkeypatch):

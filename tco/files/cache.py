@@ -3,7 +3,8 @@
 What a file was read into (its located document) and what a model built from it (a checked price book, tokenizer
 table or workload) are kept as pickles under the user's cache directory, keyed by the SHA-256 of the file's bytes,
 the model, and tco's own code (the size and time of change of each of its modules) and Python's and pydantic's
-versions: a changed file or a changed tco is never answered from the cache. Only what read and checked without a
+versions: a changed file or a changed tco is never answered from the cache. Entries are kept in a folder per state
+of tco's code; the folders of other states are removed once nothing has written to them for a week. Only what read and checked without a
 problem is kept; errors are always found afresh.
 
 An entry that cannot be read or is not what was kept is ignored (and replaced). The directory is `$TCO_CACHE_DIR`,
@@ -16,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import stat
 import sys
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ import pydantic
 from tco import __version__
 
 PROTOCOL = 5
+STALE_DAYS = 7
 
 
 @cache
@@ -66,11 +70,22 @@ def _code() -> bytes:
 
 
 def _entry(kind: str, sha256: str) -> Path | None:
+    """Where the entry is kept: in a folder of its own for each state of tco's code."""
     folder = directory()
     if folder is None or not sha256:
         return None
     key = hashlib.sha256(_code() + f"\n{kind}\n{sha256}".encode()).hexdigest()
-    return folder / f"{key}.pickle"
+    return folder / _code().hex()[:32] / f"{key}.pickle"
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove the folders of other states of tco's code that nothing has written to for `STALE_DAYS`."""
+    for other in folder.iterdir():
+        try:
+            if other != keep and other.is_dir() and time.time() - other.stat().st_mtime > STALE_DAYS * 86400:
+                shutil.rmtree(other, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def load(kind: str, sha256: str, expected: type) -> Any:
@@ -93,6 +108,9 @@ def store(kind: str, sha256: str, value: Any) -> None:
     if path is None:
         return
     try:
+        if not path.parent.is_dir():
+            path.parent.mkdir(mode=0o700)
+            _prune(path.parent.parent, path.parent)  # tco has changed: entries for its old code are not used again
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
