@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,15 @@ from tco.cli.app import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory):
+    """The tests keep their cache of checked files (tco.files.cache) apart from the user's."""
+    from tco.files import cache
+
+    os.environ.setdefault("TCO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    cache.directory.cache_clear()
 
 
 @dataclass

@@ -193,3 +193,12 @@ def test_show_a_bundled_offer_as_json(tco):
     assert shown["tokenizer_ratio_to_o200k"]["prose"] == "1.6820"
     assert "https://platform.claude.com/docs/en/about-claude/pricing" in shown["source_urls"]
     assert shown["retrieved"] == "2026-11-23"
+
+
+def test_field_descriptions_are_the_docstrings_under_the_fields_read_on_demand():
+    from tco.models.docs import field_doc
+    from tco.models.workload import Task, TaskOverride
+
+    assert Task.model_fields["calls"].description is None  # not read at import: that costs every command time
+    assert field_doc(Task, "calls") == "Model calls per attempt (agent fan-out)."
+    assert field_doc(TaskOverride, "calls") == "Model calls per attempt (agent fan-out)."  # an override says the same

@@ -104,17 +104,20 @@ def _tokenizers(roots: list[Path], problems: list[Problem]) -> TokenizerTable | 
     """The tokenizer table of the lowest directory, with each higher directory's `tokenizers.yaml` (optional above
     the lowest) adding or replacing tokenizers by name."""
     merged: dict[str, Tokenizer] = {}
+    tables = []
     for i, r in enumerate(roots):
         path = r / TOKENIZERS_FILE
         if i and not path.exists():
             continue
         try:
             doc = read_yaml(path, display(path))
-            table = validate(TokenizerTable if i == 0 else TokenizerLayer, doc)
+            tables.append(validate(TokenizerTable if i == 0 else TokenizerLayer, doc))
         except TcoError as e:
             problems += e.problems
             return None
-        merged |= table.tokenizers
+        merged |= tables[-1].tokenizers
+    if merged == tables[0].tokenizers:
+        return tables[0]  # the layers above change nothing: the lowest was checked as a whole table already
     try:
         return TokenizerTable(tokenizers=merged)
     except ValueError as e:

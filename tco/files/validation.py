@@ -11,13 +11,19 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, RootModel, Tag, ValidationError
 
 from tco.errors import Problem, TcoError, describe, nearest, shorten
+from tco.files import cache
 from tco.files.yaml_source import Located
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def validate(model: type[M], located: Located) -> M:
-    """Build `model` from a located YAML document, or raise every problem in it at once."""
+    """Build `model` from a located YAML document, or raise every problem in it at once. A file's model is kept in
+    the cache (tco.files.cache) and taken from it when the same file is checked again."""
+    kind = f"{model.__module__}.{model.__qualname__}"
+    kept = cache.load(kind, located.sha256, model)
+    if kept is not None and not located.problems:
+        return kept
     try:
         result = model.model_validate(located.data)
     except ValidationError as e:
@@ -26,6 +32,7 @@ def validate(model: type[M], located: Located) -> M:
         raise TcoError(sorted(located.problems + found, key=lambda p: p.line or 0)) from None
     if located.problems:
         raise TcoError(located.problems)
+    cache.store(kind, located.sha256, result)
     return result
 
 

@@ -1,9 +1,7 @@
 """Price books: one vendor's offers at one effective date, in seven billing schemes."""
 
-from __future__ import annotations
-
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -77,7 +75,7 @@ class OfferBase(Sourced):
         return self.released_by(day) and not self.retired_by(day)
 
     @model_validator(mode="after")
-    def _lifecycle_in_order(self) -> OfferBase:
+    def _lifecycle_in_order(self) -> Self:
         dates = [(k, getattr(self, k)) for k in ("released", "deprecated", "retired") if getattr(self, k) is not None]
         if [d for _, d in dates] != sorted(d for _, d in dates):
             raise ValueError("lifecycle dates must run released ≤ deprecated ≤ retired; found " + ", ".join(f"{k} {d}" for k, d in dates))
@@ -106,7 +104,7 @@ class PerTokenOffer(OfferBase):
         return rates if service == "standard" else others.get(service)  # type: ignore[call-overload]
 
     @model_validator(mode="after")
-    def _tiers_ascend(self) -> PerTokenOffer:
+    def _tiers_ascend(self) -> Self:
         thresholds = [t.above_input_tokens for t in self.context_tiers]
         if thresholds != sorted(set(thresholds)):
             raise ValueError("context_tiers must have distinct thresholds in ascending order")
@@ -131,7 +129,7 @@ class Allowance(Strict):
     book before December 2026 was costed."""
 
     @model_validator(mode="after")
-    def _credit_needs_price(self) -> Allowance:
+    def _credit_needs_price(self) -> Self:
         if (self.unit == "credit") != (self.usd_per_credit is not None):
             raise ValueError("usd_per_credit is required with unit credit and only then")
         if self.token_rate_mtok is not None and self.unit != "usd":
@@ -181,7 +179,7 @@ class CreditOffer(OfferBase):
     platform_fee_month: Money = Decimal(0)
 
     @model_validator(mode="after")
-    def _has_a_price(self) -> CreditOffer:
+    def _has_a_price(self) -> Self:
         if self.price_per_credit is None and not self.packs:
             raise ValueError("a credit offer needs price_per_credit or packs")
         return self
@@ -231,7 +229,7 @@ class TermPrice(Strict):
     unit_month: Money | None = None
 
     @model_validator(mode="after")
-    def _one_price(self) -> TermPrice:
+    def _one_price(self) -> Self:
         if (self.unit_hour is None) == (self.unit_month is None):
             raise ValueError("give exactly one of unit_hour and unit_month")
         return self
@@ -319,7 +317,7 @@ class SelfHostedOffer(OfferBase):
     """The per_token offer id that serves demand above the replicas' capacity; absent means none spills."""
 
     @model_validator(mode="after")
-    def _one_cost(self) -> SelfHostedOffer:
+    def _one_cost(self) -> Self:
         if (self.instance_hour is None) == (self.owned is None):
             raise ValueError("give exactly one of instance_hour (rented) and owned (owned hardware)")
         return self

@@ -9,14 +9,25 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
+from tco.models.docs import field_docs
+
 SCHEMAS = {"pricebook": "pricebook.schema.json", "tokenizers": "tokenizers.schema.json", "workload": "workload.schema.json"}
 
 
 class _YamlNumbers(GenerateJsonSchema):
-    """A decimal is a plain YAML number in our files (strict models refuse text), so say just that.
+    """Fields are described by their docstrings, and a decimal is a plain YAML number in our files (strict models refuse text), so say just that.
 
     pydantic's own rendering of decimals (a number or a patterned string) differs between its minor versions.
     """
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> dict[str, Any]:
+        """Each field's docstring as its description (tco.models.docs), as pydantic would write it."""
+        json_schema = super().model_schema(schema)
+        docs = field_docs(schema["cls"])
+        for name, prop in json_schema.get("properties", {}).items():
+            if name in docs and schema["cls"].model_fields[name].description is None:
+                prop["description"] = docs[name]
+        return json_schema
 
     def decimal_schema(self, schema: core_schema.DecimalSchema) -> dict[str, Any]:
         bounds = {key: float(schema[key]) for key in ("ge", "gt", "le", "lt", "multiple_of") if schema.get(key) is not None}

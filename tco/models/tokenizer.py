@@ -1,9 +1,7 @@
 """The tokenizer table: how many tokens each tokenizer makes of the same text, relative to o200k."""
 
-from __future__ import annotations
-
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -33,7 +31,7 @@ class TokenizerTable(Strict):
     tokenizers: dict[str, Tokenizer] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _chains_end_at_reference(self) -> TokenizerTable:
+    def _chains_end_at_reference(self) -> Self:
         if REFERENCE not in self.tokenizers:
             raise ValueError(f"the table must define the reference tokenizer {REFERENCE!r}")
         for name in self.tokenizers:

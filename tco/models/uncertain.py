@@ -10,14 +10,12 @@ Without simulation a range counts as its `likely` value (the mean for the last t
 also has a `low` and `high` for sensitivity: a PERT range's own, otherwise the 5th and 95th percentiles.
 """
 
-from __future__ import annotations
-
 import math
 import statistics
 import typing
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 import annotated_types
 from pydantic import ConfigDict, Discriminator, Field, RootModel, Tag, create_model, model_validator
@@ -38,7 +36,7 @@ class Bounds:
     high_open: bool = False
 
     @classmethod
-    def of(cls, tp: Any) -> Bounds:
+    def of(cls, tp: Any) -> Self:
         """The bounds in a type's constraints (`Field(ge=…)` and the like)."""
         found: dict[str, Any] = {}
         for item in typing.get_args(tp)[1:] if typing.get_origin(tp) is Annotated else ():
@@ -182,7 +180,7 @@ class Pilot(Strict, Range):
     """Tasks (or calls) tried in the pilot."""
 
     @model_validator(mode="after")
-    def _at_most_trials(self) -> Pilot:
+    def _at_most_trials(self) -> Self:
         if self.successes > self.trials:
             raise ValueError(f"expected successes ≤ trials, found {self.successes} > {self.trials}")
         return self
@@ -274,6 +272,7 @@ def _kinds(name: str, tp: Any) -> dict[str, Any]:
             model = create_model(f"{name}{suffix}", __base__=base, __doc__=doc, **fields)
             for key, value in extra.items():
                 setattr(model, key, value)
+            globals()[model.__name__] = model  # found by name, as pickle finds a class (tco.files.cache)
             return model
 
         _RANGES[name] = {

@@ -1,13 +1,12 @@
 """The workload file: the work to be done, the people involved, and the candidate offers to compare."""
 
-from __future__ import annotations
-
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, create_model, model_validator
 
 from tco.models.base import Date, Money, Number, Positive, PositiveCount, Probability, Share, Strict, at_most
+from tco.models.docs import DOCS_OF
 from tco.models.tokenizer import REFERENCE, ContentType
 from tco.models.uncertain import GENERATED, uncertain
 
@@ -119,7 +118,7 @@ class FixedCost(Strict):
     """Months a one-off is spread over; default the workload's `term_months`, else 12."""
 
     @model_validator(mode="after")
-    def _one_amount(self) -> FixedCost:
+    def _one_amount(self) -> Self:
         given = [k for k in AMOUNT_KEYS if getattr(self, k) is not None]
         if len(given) != 1:
             found = f"found {' and '.join(given)}" if given else "found none"
@@ -149,7 +148,7 @@ def _annotated(tp: Any, metadata: list[Any]) -> Any:
 
 
 class _Generated(Strict):
-    model_config = GENERATED  # descriptions are passed to each field; reading the source for them takes ~0.2 s
+    model_config = GENERATED
 
 
 def _partial(model: type[Strict]) -> type[Strict]:
@@ -158,7 +157,9 @@ def _partial(model: type[Strict]) -> type[Strict]:
         name: (_annotated(info.annotation, info.metadata) | None, Field(default=None, description=info.description))
         for name, info in model.model_fields.items()
     }
-    return create_model(f"{model.__name__}Override", __base__=_Generated, __doc__=f"Overrides of {model.__name__.lower()} keys.", **fields)
+    override = create_model(f"{model.__name__}Override", __base__=_Generated, __doc__=f"Overrides of {model.__name__.lower()} keys.", **fields)
+    setattr(override, DOCS_OF, model)  # its fields are described by `model`'s docstrings
+    return override
 
 
 class Hosting(Strict):
@@ -263,7 +264,7 @@ class Candidate(Stage):
     """Steps that all run on every attempt; the candidate's success rate applies to the whole chain."""
 
     @model_validator(mode="after")
-    def _one_shape(self) -> Candidate:
+    def _one_shape(self) -> Self:
         shapes = [k for k in ("offer", "route", "chain") if getattr(self, k) is not None]
         if len(shapes) != 1:
             raise ValueError("give exactly one of offer, route, chain; " + (f"found {' and '.join(shapes)}" if shapes else "found none"))

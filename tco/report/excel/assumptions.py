@@ -10,6 +10,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tco.engine.job import NO_PEOPLE, Job
+from tco.models.docs import descriptions, field_doc
 from tco.models.pricebook import CreditOffer, PerResolutionOffer
 from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Evidence, Hosting, Human, Task, Workload
 from tco.report.excel.cells import (
@@ -138,7 +139,7 @@ class Assumptions:
         for key, unit in TOP_KEYS:
             value = getattr(w, key)
             named = key if key not in TEXT_KEYS or key == "period" else None
-            note = first_line(Workload.model_fields[key].description)
+            note = first_line(field_doc(Workload, key))
             if key in ("tokenizer", "content"):
                 note += " Selects tokenizer ratios on Rates (not live)."
             self.add(named, value, key, unit, note, COUNT if key == "seats" else None)
@@ -182,7 +183,7 @@ class Assumptions:
     def task_or_human(self, group: str, key: str, value: Any, model: type, n: int | None = None) -> None:
         name = None if key in TEXT_KEYS else (key if n is None else f"{key}_{n}")
         where = f"{group}.{key}" if n is None else f"candidates[{n - 1}].{group}.{key}"
-        note = first_line(model.model_fields[key].description)
+        note = first_line(field_doc(model, key))
         if key in TEXT_KEYS:
             note += " Selects the rate card (not live)."
         fmt = USD if key in MONEY_KEYS else (COUNT if key == "max_attempts" else None)
@@ -192,33 +193,33 @@ class Assumptions:
         c = job.candidate
         at = f"candidates[{n - 1}]"
         self.section(f"Candidate {n}: {c.name}")
-        fields = Candidate.model_fields
+        fields = descriptions(Candidate)
         if c.offer is not None:
-            self.add(None, c.offer, f"{at}.offer", "vendor/offer", first_line(fields["offer"].description))
+            self.add(None, c.offer, f"{at}.offer", "vendor/offer", first_line(fields["offer"]))
         if c.label:
-            self.add(None, c.label, f"{at}.label", "", first_line(fields["label"].description))
+            self.add(None, c.label, f"{at}.label", "", first_line(fields["label"]))
         if c.success_rate is not None:
             self.add(f"success_rate_{n}", c.success_rate, f"{at}.success_rate", UNITS["success_rate"],
-                     first_line(fields["success_rate"].description))
+                     first_line(fields["success_rate"]))
         self.architecture(n, c)
         if uses_assumed_share(job) or c.assumed_resolution_share:
             self.add(f"assumed_resolution_share_{n}", c.assumed_resolution_share, f"{at}.assumed_resolution_share",
-                     UNITS["assumed_resolution_share"], first_line(fields["assumed_resolution_share"].description))
+                     UNITS["assumed_resolution_share"], first_line(fields["assumed_resolution_share"]))
         for name, share in c.outcome_shares.items():
             self.add(f"outcome_share_{name}_{n}", share, f"{at}.outcome_shares.{name}", "share of tasks",
-                     first_line(fields["outcome_shares"].description))
+                     first_line(fields["outcome_shares"]))
         for key in ("term", "model"):
             if getattr(c, key) is not None:
                 self.add(None, getattr(c, key), f"{at}.{key}", "",
-                         first_line(fields[key].description) + " Selects rates (not live).")
+                         first_line(fields[key]) + " Selects rates (not live).")
         for key in ("seats", "units"):
             if getattr(c, key) is not None:
-                self.add(f"{key}_{n}", getattr(c, key), f"{at}.{key}", UNITS[key], first_line(fields[key].description),
+                self.add(f"{key}_{n}", getattr(c, key), f"{at}.{key}", UNITS[key], first_line(fields[key]),
                          COUNT)
         if c.hosting is not None:
             for key, value in c.hosting.model_dump(exclude_none=True).items():
                 self.add(f"hosting_{key}_{n}", value, f"{at}.hosting.{key}", HOSTING_UNITS[key],
-                         first_line(Hosting.model_fields[key].description), COUNT if "replicas" in key else None)
+                         first_line(descriptions(Hosting)[key]), COUNT if "replicas" in key else None)
         for group, model, override in (("task", Task, c.task), ("human", Human, c.human)):
             if override is None:
                 continue

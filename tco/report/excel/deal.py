@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from tco.engine.fixed_costs import DEFAULT_AMORTISE_MONTHS
 from tco.engine.job import Job
+from tco.models.docs import descriptions, field_doc
 from tco.models.pricebook import SeatOffer
 from tco.models.workload import SEAT_USAGE_CV, Candidate, FixedCost, Workload
 from tco.report.excel.cells import COUNT, SHARE, USD, Formula, first_line
@@ -37,10 +38,10 @@ def _items(a: Assumptions, items: list[FixedCost], base: tuple[str | int, ...]) 
         where = "fixed_costs" if len(base) == 1 else f"candidates[{base[1]}].fixed_costs"
         key = item.amount_key
         a.add(amount, getattr(item, key), f"{where}[{i}].{key}", UNITS[key],
-              f"{item.name}: {first_line(FixedCost.model_fields[key].description)}", USD)
+              f"{item.name}: {first_line(field_doc(FixedCost, key))}", USD)
         if item.amortise_months is not None:
             a.add(months, item.amortise_months, f"{where}[{i}].amortise_months", "months",
-                  first_line(FixedCost.model_fields["amortise_months"].description), COUNT)
+                  first_line(field_doc(FixedCost, "amortise_months")), COUNT)
 
 
 def deal(a: Assumptions, w: Workload, jobs: list[Job]) -> None:
@@ -49,26 +50,26 @@ def deal(a: Assumptions, w: Workload, jobs: list[Job]) -> None:
     if w.term_months is None and not w.fixed_costs and not spread:
         return
     a.section("The deal: contract term and costs outside the price books")
-    fields = Workload.model_fields
+    fields = descriptions(Workload)
     if w.term_months is not None:
-        a.add("term_months", w.term_months, "term_months", "months", first_line(fields["term_months"].description), COUNT)
+        a.add("term_months", w.term_months, "term_months", "months", first_line(fields["term_months"]), COUNT)
     if spread:
         given = w.seat_usage_cv is not None
         a.add("seat_usage_cv", w.seat_usage_cv if given else SEAT_USAGE_CV, "seat_usage_cv", "coefficient of variation",
-              first_line(fields["seat_usage_cv"].description) + ("" if given else " (tco's default: not in the file)"))
+              first_line(fields["seat_usage_cv"]) + ("" if given else " (tco's default: not in the file)"))
     _items(a, w.fixed_costs, ("fixed_costs",))
 
 
 def candidate_deal(a: Assumptions, n: int, job: Job) -> None:
     """A candidate's discount, tokenizer and own fixed costs."""
-    c, fields = job.candidate, Candidate.model_fields
+    c, fields = job.candidate, descriptions(Candidate)
     at = f"candidates[{n - 1}]"
     if c.discount is not None:
         a.add(f"discount_{n}", c.discount, f"{at}.discount", "share of list charges",
-              first_line(fields["discount"].description))
+              first_line(fields["discount"]))
     if c.tokenizer is not None:
         a.add(None, c.tokenizer, f"{at}.tokenizer", "tokenizer name",
-              first_line(fields["tokenizer"].description) + " Selects tokenizer ratios on Rates (not live).")
+              first_line(fields["tokenizer"]) + " Selects tokenizer ratios on Rates (not live).")
     _items(a, c.fixed_costs, ("candidates", n - 1, "fixed_costs"))
 
 
