@@ -190,7 +190,8 @@ def _records_and_pricing(files: list[Path], as_of: dt.date, pricebooks: Roots, s
     if progress:
         progress(1, 2)
     names = [r["model"] for r in records.rows("SELECT DISTINCT model FROM calls ORDER BY model")]
-    return records, pricing_for(names, load_catalog(pricebooks).as_of(as_of), content)  # type: ignore[arg-type]
+    selection = load_catalog(pricebooks, in_force=as_of).as_of(as_of)
+    return records, pricing_for(names, selection, content)  # type: ignore[arg-type]
 
 
 def _runs_header(records: Any, pricing: Any, as_of: dt.date) -> dict[str, Any]:
@@ -218,7 +219,7 @@ def runs_summary_sql(dialect: str, as_of: dt.date, by: str = "model", since: str
     offer priced by its id and its model id."""
     from tco.engine.runs import bundled_pricing, summary_sql, transpile
 
-    pricing = bundled_pricing(load_catalog(pricebooks).as_of(as_of))
+    pricing = bundled_pricing(load_catalog(pricebooks, in_force=as_of).as_of(as_of))
     return transpile(summary_sql(pricing, by, _since(since, dt.date.today())), dialect)
 
 
@@ -254,7 +255,10 @@ def run_runs_reprice(files: list[Path], offers: list[str], as_of: dt.date, since
     from tco.engine.runs import per_token_offer, reprice_sql, repriced
 
     records, pricing = _records_and_pricing(files, as_of, pricebooks, skip_bad, content, progress)
-    refs = [per_token_offer(o, pricing.selection) for o in offers]
+    try:
+        refs = [per_token_offer(o, pricing.selection) for o in offers]
+    except TcoError:  # the books in force alone cannot say when an offer is on sale: the whole tree can
+        refs = [per_token_offer(o, load_catalog(pricebooks).as_of(as_of)) for o in offers]
     [row] = records.rows(reprice_sql(pricing, refs, _since(since, dt.date.today())))
     return {**_runs_header(records, pricing, as_of), "content": content, **repriced(row, refs)}
 

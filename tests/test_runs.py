@@ -182,6 +182,24 @@ def test_reprice_refuses_an_offer_not_billed_per_token(tco):
     assert result.code == 2 and "per_resolution offer" in result.err
 
 
+def test_reprice_says_when_an_offer_not_yet_in_force_is_on_sale(tco):
+    """Only the books in force are read to price the runs; an offer that is not among them is explained from the
+    whole history, as `compare` explains it (Bedrock's first book is dated 2026-12-02)."""
+    result = tco("runs", "reprice", str(CALLS), "--offer", "aws-bedrock/claude-sonnet-4.6", *AS_OF)
+    assert result.code == 2 and "on sale from 2026-12-02 on (try --as-of 2026-12-02)" in result.err
+
+
+def test_a_catalog_of_the_books_in_force_prices_as_the_whole_tree_does():
+    import datetime as dt
+
+    from tco.files.pricebooks import load_catalog
+
+    day = dt.date(2026, 12, 1)
+    whole, in_force = load_catalog().as_of(day), load_catalog(in_force=day)
+    assert all(len(versions) == 1 for versions in in_force.books.values())
+    assert {v: b.file for v, b in in_force.as_of(day).books.items()} == {v: b.file for v, b in whole.books.items()}
+
+
 def test_paired_comparison_on_shared_tasks(tco):
     result = tco("runs", "compare", str(CALLS), *AS_OF, "--format", "json")
     assert result.code == 0, result.err

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from tco.engine.per_token import CallTokens, card_charge
@@ -205,23 +206,23 @@ def _where(since: str | None) -> str:
 
 
 def _runs_cte(pricing: Pricing, since: str | None, by: str) -> str:
-    """CTEs `priced` (calls with their offer and long-context tier), `per_model` (each run's calls of one model at
-    one tier, summed and priced), `runs` (one row per run, keyed by group `grp`), `keyed` (calls with their run's
-    group) and `tasks`. A run that calls several models is grouped under the one it calls most (ties: the first by
+    """CTEs `per_tier` (each run's calls of one model at one long-context tier, summed), `per_model` (the same with
+    their offer, priced), `runs` (one row per run, keyed by group `grp`), `keyed` (calls with their run's group) and
+    `tasks`. Each CTE reads the calls or the one before it once (`keyed` reads `calls` again rather than keep a
+    copy of every call). A run that calls several models is grouped under the one it calls most (ties: the first by
     name)."""
     key = {"model": "p.model", "candidate": "p.candidate", "workflow": "r.workflow", "day": "CAST(r.day AS VARCHAR)"}[by]
     sums = ", ".join(f"SUM({k}) AS {k}" for k in KINDS)
-    return f"""priced AS (
-  SELECT *, {pricing.own_tier_sql()} AS tier, {pricing.offer_sql()} AS candidate FROM calls {_where(since)}
-), per_tier AS (
-  SELECT run_id, model, candidate, tier, MIN(task_id) AS task_id, MIN(workflow) AS workflow,
+    call_sums = ", ".join(f"CAST(SUM({k}) AS BIGINT) AS {k}" for k in KINDS)  # not 128-bit: the later sums are faster
+    return f"""per_tier AS (
+  SELECT run_id, model, tier, MIN(task_id) AS task_id, MIN(workflow) AS workflow,
          MIN(timestamp) AS first_at, MAX(timestamp) AS last_at, COUNT(*) AS calls,
          SUM(CASE WHEN attempt IS NULL OR attempt = 1 THEN 1 ELSE 0 END) AS first_calls,
          SUM(CASE WHEN attempt > 1 THEN 1 ELSE 0 END) AS retry_calls, COUNT(attempt) AS calls_with_attempt,
-         BOOL_OR(success) AS success, COUNT(cost) AS costed_calls, SUM(cost) AS cost, {sums}
-  FROM priced GROUP BY run_id, model, candidate, tier
+         BOOL_OR(success) AS success, COUNT(cost) AS costed_calls, SUM(cost) AS cost, {call_sums}
+  FROM (SELECT *, {pricing.own_tier_sql()} AS tier FROM calls {_where(since)}) AS tiered GROUP BY run_id, model, tier
 ), per_model AS (
-  SELECT *, {pricing.own_cost_sql("tier")} AS list_cost FROM per_tier
+  SELECT *, {pricing.offer_sql()} AS candidate, {pricing.own_cost_sql("tier")} AS list_cost FROM per_tier
 ), primary_model AS (
   SELECT run_id, model, candidate FROM (
     SELECT run_id, model, candidate, ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY SUM(calls) DESC, model) AS k
@@ -236,7 +237,7 @@ def _runs_cte(pricing: Pricing, since: str | None, by: str) -> str:
 ), runs AS (
   SELECT r.*, COALESCE({key}, '(none)') AS grp FROM run_rows AS r JOIN primary_model AS p ON p.run_id = r.run_id
 ), keyed AS (
-  SELECT c.*, r.grp FROM priced AS c JOIN runs AS r ON r.run_id = c.run_id
+  SELECT c.*, r.grp FROM calls AS c JOIN runs AS r ON r.run_id = c.run_id {_where(since)}
 ), tasks AS (
   SELECT grp, task_id, COUNT(*) AS runs, BOOL_OR(success) AS success,
          CASE WHEN COUNT(cost) = COUNT(*) THEN SUM(cost) END AS cost,
@@ -245,28 +246,47 @@ def _runs_cte(pricing: Pricing, since: str | None, by: str) -> str:
 )"""
 
 
+def percentile_sql(q: Fraction, upto: str, total: str) -> str:
+    """Whether a value whose cumulative count is `upto` of `total` reaches quantile `q`: the first value that does
+    is the discrete quantile (as QUANTILE_DISC and PERCENTILE_DISC take it), in whole numbers on any engine."""
+    return f"{q.denominator} * {upto} >= {q.numerator} * {total}"
+
+
+QUANTILES = {"p50": Fraction(1, 2), "p95": Fraction(19, 20)}
+
+
 def summary_sql(pricing: Pricing, by: str = "model", since: str | None = None) -> str:
     """One row per group: the sums, counts and percentiles `summarise` turns into the summary. Its result, run in
-    any warehouse and saved as CSV, is what `tco runs summary --aggregated` reads. Percentiles of calls and tokens
-    are approximate (bounded memory however many calls); those of cost per task are exact."""
-    tokens = ",\n         ".join(
-        f"SUM({k}) AS {k}_sum, APPROX_QUANTILE({k}, 0.5) AS {k}_p50, APPROX_QUANTILE({k}, 0.95) AS {k}_p95"
-        for k in KINDS)
+    any warehouse and saved as CSV, is what `tco runs summary --aggregated` reads. Every percentile is exact: those
+    of tokens per call are read off a tally of each count's calls (one pass over the calls, and as much memory as
+    there are distinct counts, which repeat a lot), the others from the runs and tasks."""
+    sums = ", ".join(f"SUM({k}) AS {k}_sum" for k in KINDS)
+    kinds = ", ".join(f"({i})" for i, _ in enumerate(KINDS))
+    value = "CASE kind " + " ".join(f"WHEN {i} THEN {k}" for i, k in enumerate(KINDS)) + " END"
+    token_pcts = ",\n         ".join(
+        f"MIN(CASE WHEN kind = {i} AND {percentile_sql(q, 'upto', 'total')} THEN value END) AS {k}_{name}"
+        for i, k in enumerate(KINDS) for name, q in QUANTILES.items())
     return f"""WITH {_runs_cte(pricing, since, by)},
 run_stats AS (
   SELECT grp, COUNT(*) AS runs, SUM(CASE WHEN success IS NOT NULL THEN 1 ELSE 0 END) AS runs_with_outcome,
          SUM(CASE WHEN success THEN 1 ELSE 0 END) AS successful_runs,
          SUM(first_calls) AS first_calls,
-         APPROX_QUANTILE(calls, 0.5) AS calls_per_run_p50, APPROX_QUANTILE(calls, 0.95) AS calls_per_run_p95,
+         QUANTILE_DISC(calls, 0.5) AS calls_per_run_p50, QUANTILE_DISC(calls, 0.95) AS calls_per_run_p95,
          COUNT(cost) AS costed_runs, SUM(cost) AS run_cost_sum,
          COUNT(list_cost) AS listed_runs, SUM(list_cost) AS run_list_cost_sum,
-         MIN(first_at) AS first_at, MAX(last_at) AS last_at
+         MIN(first_at) AS first_at, MAX(last_at) AS last_at,
+         SUM(calls) AS calls, SUM(retry_calls) AS retry_calls, SUM(calls_with_attempt) AS calls_with_attempt, {sums}
   FROM runs GROUP BY grp
+), tally AS (
+  SELECT grp, kind, {value} AS value, COUNT(*) AS n
+  FROM keyed CROSS JOIN (VALUES {kinds}) AS kinds(kind) GROUP BY grp, kind, {value}
+), cumulative AS (
+  SELECT grp, kind, value, SUM(n) OVER (PARTITION BY grp, kind ORDER BY value NULLS FIRST ROWS UNBOUNDED PRECEDING) AS upto,
+         SUM(n) OVER (PARTITION BY grp, kind) AS total
+  FROM tally WHERE value IS NOT NULL
 ), call_stats AS (
-  SELECT grp, COUNT(*) AS calls, SUM(CASE WHEN attempt > 1 THEN 1 ELSE 0 END) AS retry_calls,
-         COUNT(attempt) AS calls_with_attempt,
-         {tokens}
-  FROM keyed GROUP BY grp
+  SELECT grp, {token_pcts}
+  FROM cumulative GROUP BY grp
 ), task_stats AS (
   SELECT grp, COUNT(*) AS tasks, MAX(runs) AS max_runs_per_task,
          SUM(CASE WHEN success IS NOT NULL THEN 1 ELSE 0 END) AS tasks_with_outcome,
@@ -279,7 +299,7 @@ run_stats AS (
          QUANTILE_DISC(list_cost, 0.5) AS task_list_cost_p50, QUANTILE_DISC(list_cost, 0.95) AS task_list_cost_p95
   FROM tasks GROUP BY grp
 )
-SELECT * FROM run_stats JOIN call_stats USING (grp) JOIN task_stats USING (grp) ORDER BY grp"""
+SELECT * FROM run_stats LEFT JOIN call_stats USING (grp) JOIN task_stats USING (grp) ORDER BY grp"""
 
 
 def reprice_sql(pricing: Pricing, offers: list[OfferRef], since: str | None = None) -> str:
@@ -355,10 +375,9 @@ def transpile(sql: str, dialect: str) -> str:
     if dialect not in DIALECTS:
         raise TcoError(f"--sql: unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}{nearest(dialect, DIALECTS)}")
     note = ""
-    if dialect == "postgres":  # Postgres has no approximate percentile
-        sql = sql.replace("APPROX_QUANTILE(", "QUANTILE_DISC(")
     if dialect == "bigquery":  # BigQuery has PERCENTILE_DISC only as a window function
-        sql, note = sql.replace("QUANTILE_DISC(", "APPROX_QUANTILE("), "-- P50 and P95 of cost are BigQuery's APPROX_QUANTILES\n"
+        sql, note = sql.replace("QUANTILE_DISC(", "APPROX_QUANTILE("), ("-- P50 and P95 of cost and of calls per "
+                                                                  "run are BigQuery's APPROX_QUANTILES\n")
     return note + sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=True)[0] + ";\n"
 
 

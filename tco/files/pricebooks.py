@@ -77,9 +77,10 @@ def _layers(root: Roots) -> tuple[list[Path], str]:
     return roots, " + ".join(display(r) for r in roots)
 
 
-def load_catalog(root: Roots = None) -> Catalog:
+def load_catalog(root: Roots = None, in_force: dt.date | None = None) -> Catalog:
     """Read and check every file of a price-book tree, or of several laid over each other (see Books); raise
-    every problem found, in all files, at once."""
+    every problem found, in all files, at once. With `in_force`, each vendor's history is left unread: only the
+    version in force on that date (a catalog of one version per vendor, for work priced on that date alone)."""
     roots, name = _layers(root)
     problems: list[Problem] = []
     for r in roots:
@@ -91,10 +92,13 @@ def load_catalog(root: Roots = None) -> Catalog:
     located: dict[str, Located] = {}
     broken: set[str] = set()  # vendors with a file that could not be read or is invalid
     tokenizers = _tokenizers(roots, problems)
-    books = laid_over([_read_tree(r, problems, located, broken) for r in roots])
+    only = None if in_force is None else _in_force_files(roots, in_force)
+    books = laid_over([_read_tree(r, problems, located, broken, only) for r in roots])
     if tokenizers is not None:
         catalog = Catalog(books, tokenizers, name)
         problems += _cross_references(catalog, located, broken)
+    if problems and in_force is not None:
+        return load_catalog(root)  # a problem, or a reference into the history: the whole tree says which
     if problems:
         raise TcoError(problems)
     return catalog
@@ -125,8 +129,32 @@ def _tokenizers(roots: list[Path], problems: list[Problem]) -> TokenizerTable | 
         return None
 
 
-def _read_tree(root: Path, problems: list[Problem], located: dict[str, Located], broken: set[str]) -> dict[str, list[BookFile]]:
-    """Every version of every vendor in one directory, oldest first."""
+def _in_force_files(roots: list[Path], day: dt.date) -> set[Path]:
+    """Per vendor, the file of the version in force on `day` once the layers are laid over each other (files not
+    named by a date are left for `_read_tree` to report)."""
+    layers = []
+    for r in roots:
+        layer: dict[str, list[tuple[dt.date, Path]]] = {}
+        for folder in (p for p in _entries(r, []) if p.is_dir()):
+            for path in _entries(folder, []):
+                if path.suffix not in (".yaml", ".yml"):
+                    continue
+                try:
+                    layer.setdefault(folder.name, []).append((dt.date.fromisoformat(path.stem), path))
+                except ValueError:
+                    continue
+        layers.append({v: sorted(files) for v, files in layer.items()})
+    chosen = set()
+    for files in laid_over(layers, version=lambda f: f[0]).values():
+        current = [p for d, p in files if d <= day]
+        if current:
+            chosen.add(current[-1])
+    return chosen
+
+
+def _read_tree(root: Path, problems: list[Problem], located: dict[str, Located], broken: set[str],
+               only: set[Path] | None = None) -> dict[str, list[BookFile]]:
+    """Every version of every vendor in one directory (or those of its files in `only`), oldest first."""
     books: dict[str, list[BookFile]] = {}
     for folder in sorted(p for p in _entries(root, problems) if p.is_dir() and not p.name.startswith((".", "_"))):
         versions: dict[dt.date, str] = {}
@@ -145,6 +173,8 @@ def _read_tree(root: Path, problems: list[Problem], located: dict[str, Located],
                 broken.add(folder.name)
                 continue
             versions[version] = name
+            if only is not None and path not in only:
+                continue
             try:
                 doc = read_yaml(path, name)
                 book = validate(PriceBook, doc)
