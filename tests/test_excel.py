@@ -200,6 +200,33 @@ NO_PEOPLE: dict[str, Any] = {
     "candidates": [{"offer": "example/x", "success_rate": 0.8}, {"offer": "acme/agent", "success_rate": 0.7}],
 }
 
+ARCHITECTURES: dict[str, Any] = {  # attempts, routes and chains over several schemes, with a term and fixed costs
+    "workload": "Architectures", "period": "month", "tasks": 8000, "tokenizer": "o200k", "content": "prose",
+    "seats": 20, "term_months": 12, "fixed_costs": [{"name": "platform", "per_month": 400}],
+    "task": {"calls": 3, "input_tokens": 2500, "cached_input_share": 0.3, "output_tokens": 400, "max_attempts": 2,
+             "actions": 2},
+    "human": {"hourly_cost": 60, "review_minutes": 2, "task_minutes": 20, "failure_cost": 3},
+    "candidates": [
+        {"label": "resolutions, then tokens, then an agent", "human": {"hourly_cost": 70},
+         "fixed_costs": [{"name": "router", "one_off": 9000}],
+         "route": [
+             {"offer": "acme/fin-like", "success_rate": 0.5, "human": {"review_minutes": 0.5}},
+             {"offer": "acme/long", "discount": 0.1, "task": {"batch_share": 0.2},
+              "fixed_costs": [{"name": "fine-tune", "one_off": 5000, "amortise_months": 6}],
+              "attempts": [{"success_rate": 0.6}, {"success_rate": 0.7, "task": {"input_tokens": 5000}}]},
+             {"offer": "acme/agent", "success_rate": 0.6}]},
+        {"label": "tokens + GPU + seats", "success_rate": 0.7, "task": {"max_attempts": 3},
+         "fixed_costs": [{"name": "glue", "per_month": 200}],
+         "chain": [{"offer": "acme/big"},
+                   {"offer": "acme/gpu", "hosting": {"replicas": 2}, "task": {"output_tokens": 150}},
+                   {"offer": "acme/seat-usd", "model": "acme/big"}]},
+        {"offer": "acme/big", "attempts": [{"success_rate": 0.5}, {"success_rate": 0.6}, {"success_rate": 0.8}]},
+        {"label": "writer + critic, the retry longer", "chain": [{"offer": "acme/long"}, {"offer": "acme/big"}],
+         "attempts": [{"success_rate": 0.4}, {"success_rate": 0.6, "task": {"output_tokens": 900}}]},
+        {"offer": "example/x", "success_rate": 0.8},
+    ],
+}
+
 RATE_EDITS = {  # (offer, Rates entry) → new value: edited in the workbook and in a copy of the price book
     ("acme/long", "rates.input_mtok"): 2.6,
     ("acme/seat-requests", "seat_month.annual"): 17,
@@ -242,6 +269,7 @@ def cases(tmp: Path) -> list[Case]:
     (tmp / "ranged.yaml").write_text(yaml.safe_dump(RANGED, sort_keys=False))
     (tmp / "deal.yaml").write_text(yaml.safe_dump(DEAL, sort_keys=False))
     (tmp / "no-people.yaml").write_text(yaml.safe_dump(NO_PEOPLE, sort_keys=False))
+    (tmp / "architectures.yaml").write_text(yaml.safe_dump(ARCHITECTURES, sort_keys=False))
     found += [
         Case("worked-example", FIXTURES / "worked_example.yaml", FIXTURES / "pricebooks", AS_OF),
         Case("all-schemes", tmp / "all-schemes.yaml", books, AS_OF,
@@ -252,6 +280,9 @@ def cases(tmp: Path) -> list[Case]:
              {"term_months": 36, "discount_1": 0.25, "fixed_cost_1": 350, "fixed_cost_1_2": 24000,
               "amortise_months_1_2": 12, "seat_usage_cv": 2.1, "discount_2": 0.3}),
         Case("no-people", tmp / "no-people.yaml", books, AS_OF),
+        Case("architectures", tmp / "architectures.yaml", books, AS_OF,
+             {"review_minutes_1_stage_1": 0.8, "discount_1_stage_2": 0.2, "hourly_cost_1": 75, "term_months": 18,
+              "output_tokens_2_step_2": 200, "batch_share_1_stage_2": 0.4}),
     ]
     for case in found:
         w = comparison_for(case.workload, dt.date.fromisoformat(case.as_of), case.books)[0].workload  # ranges at likely
