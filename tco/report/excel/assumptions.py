@@ -71,6 +71,12 @@ SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "off_pea
               "discount", "waiting_share"}
 
 
+NAMING = ("Names: candidate n's inputs end _n; its route's stage k's _n_stage_k, its chain's step k's _n_step_k; "
+          "attempt j's (under `attempts:`) add _attempt_j (success_rate_1_stage_2_attempt_1). Each is live: Calc "
+          "bills every stage or step as a block of its own, on the tasks that reach it.")
+"""How the inputs of attempts, stages and steps are named (the Assumptions note of such a candidate)."""
+
+
 class Assumptions:
     """Every workload input, one per row, editable, each numeric one under a defined name."""
 
@@ -205,6 +211,11 @@ class Assumptions:
         """A candidate's inputs, named `key_n`; a route's stages' `key_n_stage_k`, a chain's steps' `key_n_step_k`."""
         job = plan if isinstance(plan, Job) else plan.whole
         self.section(f"Candidate {n}: {job.candidate.name}")
+        c = job.candidate
+        if c.route or c.chain or c.attempts or any(getattr(leg, "attempts", None) for leg in c.route or []):
+            put_text(self.ws.cell(self.row, 5), NAMING).font = NOTE
+            wrap(self.ws.cell(self.row, 5), EXPLANATION_WIDTH)
+            self.row += 1
         self.pricing(("candidates", n - 1), job.candidate, job if isinstance(plan, Job) else None)
         if isinstance(plan, Architecture):
             word = "stage" if plan.kind == "route" else "step"
