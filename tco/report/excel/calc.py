@@ -351,7 +351,8 @@ def per_token_rows(c: Formulas) -> dict[str, Any]:
     call = b.add("Call charge", Formula(f"SUM({first}:{last})"), USD_FINE, "breakdown.call_charge", "", "USD per call")
     n = b.add("Calls per attempt", Formula(c.calls_per_attempt()), NUMBER, "breakdown.calls_per_attempt",
               "calls / (1 − format_retry_rate)", "calls")
-    A = b.add("Attempt charge A", Formula(f"{n}*{call}"), USD_FINE, "breakdown.attempt_charge", "", "USD per attempt")
+    A = b.add("Attempt charge A", Formula(f"{n}*{call}"), USD_FINE, "breakdown.attempt_charge",
+              "the task as given: each attempt's own charge follows" if job.attempt_tasks else "", "USD per attempt")
     E, S = b.refs["breakdown.expected_attempts"], b.refs["breakdown.task_success_rate"]
     if job.attempt_tasks:
         return attempts_rows(c, ratio)
