@@ -227,17 +227,29 @@ def test_equal_rates_per_attempt_are_max_attempts(s, attempts, input_tokens):
     assert same(listed, counted)
 
 
-def test_the_workbook_holds_routes_and_chains_as_computed(tco, tmp_path):
-    """Routes and chains are not live formulas: the Calc sheet holds tco's figures, each stage's too, marked not live."""
+def test_the_workbook_holds_routes_and_chains_as_live_formulas(tco, tmp_path):
+    """Each stage is a Calc block of its own, on the share of tasks reaching it (a formula over the earlier stages'
+    success), and the candidate's figures are formulas over the stages'; the cached values are tco's
+    (tests/test_excel.py recalculates them in LibreOffice)."""
     import openpyxl
 
     out = tmp_path / "local-first.xlsx"
     assert tco("export", str(REPO / "examples/local-first.yaml"), "-o", str(out), "--as-of", "2026-12-07").code == 0
     doc = json.loads(tco("compare", str(REPO / "examples/local-first.yaml"), "--as-of", "2026-12-07", "--format", "json").out)
     route = next(r for r in doc["results"] if r["candidate"] == "local first")
-    rows = [row for row in openpyxl.load_workbook(out)["Calc"].iter_rows(values_only=True)]
-    stage = next(row for row in rows if row[4] == "breakdown.route[1].reach_share" and row[0] == 1)
-    assert Decimal(str(stage[2])) == Decimal(route["breakdown"]["route"][1]["reach_share"])
-    assert stage[5] == "computed by tco (not live)"
-    total = next(row for row in rows if row[4] == "cost_per_completed_task" and row[0] == 1)
-    assert abs(Decimal(str(total[2])) - Decimal(route["cost_per_completed_task"])) < Decimal("1e-9")
+    formulas = list(openpyxl.load_workbook(out)["Calc"].iter_rows(values_only=True))
+    cached = list(openpyxl.load_workbook(out, data_only=True)["Calc"].iter_rows(values_only=True))
+
+    def row(key: str) -> tuple[str, float, str]:
+        r = next(i for i, row in enumerate(formulas) if row[4] == key and row[0] == 1)
+        return formulas[r][2], cached[r][2], formulas[r][5]
+
+    first_s = next(i for i, r in enumerate(formulas) if r[4] == "breakdown.route[0].task_success_rate") + 1
+    formula, value, how = row("breakdown.route[1].reach_share")
+    assert formula == f"=(1-$C${first_s})" and "not live" not in how
+    assert Decimal(str(value)) == Decimal(route["breakdown"]["route"][1]["reach_share"])
+    formula, value, how = row("breakdown.route[0].success_rate")
+    assert formula == "=success_rate_1_stage_1_attempt_1"
+    formula, value, how = row("cost_per_completed_task")
+    assert formula.startswith("=") and "not live" not in how
+    assert abs(Decimal(str(value)) - Decimal(route["cost_per_completed_task"])) < Decimal("1e-9")

@@ -200,6 +200,33 @@ NO_PEOPLE: dict[str, Any] = {
     "candidates": [{"offer": "example/x", "success_rate": 0.8}, {"offer": "acme/agent", "success_rate": 0.7}],
 }
 
+ARCHITECTURES: dict[str, Any] = {  # attempts, routes and chains over several schemes, with a term and fixed costs
+    "workload": "Architectures", "period": "month", "tasks": 8000, "tokenizer": "o200k", "content": "prose",
+    "seats": 20, "term_months": 12, "fixed_costs": [{"name": "platform", "per_month": 400}],
+    "task": {"calls": 3, "input_tokens": 2500, "cached_input_share": 0.3, "output_tokens": 400, "max_attempts": 2,
+             "actions": 2},
+    "human": {"hourly_cost": 60, "review_minutes": 2, "task_minutes": 20, "failure_cost": 3},
+    "candidates": [
+        {"label": "resolutions, then tokens, then an agent", "human": {"hourly_cost": 70},
+         "fixed_costs": [{"name": "router", "one_off": 9000}],
+         "route": [
+             {"offer": "acme/fin-like", "success_rate": 0.5, "human": {"review_minutes": 0.5}},
+             {"offer": "acme/long", "discount": 0.1, "task": {"batch_share": 0.2},
+              "fixed_costs": [{"name": "fine-tune", "one_off": 5000, "amortise_months": 6}],
+              "attempts": [{"success_rate": 0.6}, {"success_rate": 0.7, "task": {"input_tokens": 5000}}]},
+             {"offer": "acme/agent", "success_rate": 0.6}]},
+        {"label": "tokens + GPU + seats", "success_rate": 0.7, "task": {"max_attempts": 3},
+         "fixed_costs": [{"name": "glue", "per_month": 200}],
+         "chain": [{"offer": "acme/big"},
+                   {"offer": "acme/gpu", "hosting": {"replicas": 2}, "task": {"output_tokens": 150}},
+                   {"offer": "acme/seat-usd", "model": "acme/big"}]},
+        {"offer": "acme/big", "attempts": [{"success_rate": 0.5}, {"success_rate": 0.6}, {"success_rate": 0.8}]},
+        {"label": "writer + critic, the retry longer", "chain": [{"offer": "acme/long"}, {"offer": "acme/big"}],
+         "attempts": [{"success_rate": 0.4}, {"success_rate": 0.6, "task": {"output_tokens": 900}}]},
+        {"offer": "example/x", "success_rate": 0.8},
+    ],
+}
+
 RATE_EDITS = {  # (offer, Rates entry) → new value: edited in the workbook and in a copy of the price book
     ("acme/long", "rates.input_mtok"): 2.6,
     ("acme/seat-requests", "seat_month.annual"): 17,
@@ -242,6 +269,7 @@ def cases(tmp: Path) -> list[Case]:
     (tmp / "ranged.yaml").write_text(yaml.safe_dump(RANGED, sort_keys=False))
     (tmp / "deal.yaml").write_text(yaml.safe_dump(DEAL, sort_keys=False))
     (tmp / "no-people.yaml").write_text(yaml.safe_dump(NO_PEOPLE, sort_keys=False))
+    (tmp / "architectures.yaml").write_text(yaml.safe_dump(ARCHITECTURES, sort_keys=False))
     found += [
         Case("worked-example", FIXTURES / "worked_example.yaml", FIXTURES / "pricebooks", AS_OF),
         Case("all-schemes", tmp / "all-schemes.yaml", books, AS_OF,
@@ -252,14 +280,39 @@ def cases(tmp: Path) -> list[Case]:
              {"term_months": 36, "discount_1": 0.25, "fixed_cost_1": 350, "fixed_cost_1_2": 24000,
               "amortise_months_1_2": 12, "seat_usage_cv": 2.1, "discount_2": 0.3}),
         Case("no-people", tmp / "no-people.yaml", books, AS_OF),
+        Case("architectures", tmp / "architectures.yaml", books, AS_OF,
+             {"review_minutes_1_stage_1": 0.8, "discount_1_stage_2": 0.2, "hourly_cost_1": 75, "term_months": 18,
+              "output_tokens_2_step_2": 200, "batch_share_1_stage_2": 0.4}),
     ]
     for case in found:
         w = comparison_for(case.workload, dt.date.fromisoformat(case.as_of), case.books)[0].workload  # ranges at likely
         plain = [n for n, c in enumerate(w.candidates, 1) if c.offer and not c.attempts]  # one success_rate cell each
         case.edits = {"tasks": int(Decimal(w.tasks) * Decimal("1.37")) + 1,
                       **({"hourly_cost": float(w.human.hourly_cost + Decimal("7.5"))} if w.human else {}),
-                      f"success_rate_{plain[0]}": 0.55, f"success_rate_{plain[-1]}": 0.93, **case.edits}
+                      f"success_rate_{plain[0]}": 0.55, f"success_rate_{plain[-1]}": 0.93,
+                      **architecture_edits(w), **case.edits}
     return found
+
+
+def architecture_edits(w: Any) -> dict[str, Any]:
+    """Edits of the inputs of attempts, routes and chains (named key_n, key_n_stage_k, key_n_step_k, …_attempt_j):
+    a stage's rate, an attempt's rate and what it consumes, a chain's rate."""
+    edits: dict[str, Any] = {}
+    for n, c in enumerate(w.candidates, 1):
+        for kind, word in (("route", "stage"), ("chain", "step")):
+            for k, leg in enumerate(getattr(c, kind) or [], 1):
+                tag = f"{n}_{word}_{k}"
+                if getattr(leg, "success_rate", None) is not None:
+                    edits.setdefault(f"success_rate_{tag}", 0.42)
+                for j, attempt in enumerate(getattr(leg, "attempts", None) or [], 1):
+                    edits.setdefault(f"success_rate_{tag}_attempt_{j}", 0.25 + 0.1 * j)
+                    if attempt.task is not None and attempt.task.input_tokens is not None:
+                        edits.setdefault(f"input_tokens_{tag}_attempt_{j}", 19000)
+        if c.chain and c.success_rate is not None:
+            edits.setdefault(f"success_rate_{n}", 0.51)
+        if c.offer and c.attempts:
+            edits.setdefault(f"success_rate_{n}_attempt_{len(c.attempts)}", 0.7)
+    return edits
 
 
 # ---------------------------------------------------------------- LibreOffice
@@ -390,8 +443,12 @@ def edit_yaml(data: dict[str, Any], name: str, value: Any) -> None:
             k for k in ("per_month", "per_year", "per_seat_month", "one_off") if k in entry)
         entry[key] = value
         return
-    match = re.fullmatch(r"(.+)_(\d+)", name)
+    match = re.fullmatch(r"(.+?)_(\d+)(?:_(stage|step)_(\d+))?(?:_attempt_(\d+))?", name)
     key, target = (match.group(1), data["candidates"][int(match.group(2)) - 1]) if match else (name, data)
+    if match and match.group(3):  # key_n_stage_k: stage k of candidate n's route (step k of its chain)
+        target = target["route" if match.group(3) == "stage" else "chain"][int(match.group(4)) - 1]
+    if match and match.group(5):  # …_attempt_j: its attempt j
+        target = target["attempts"][int(match.group(5)) - 1]
     if key in Task.model_fields:
         target.setdefault("task", {})[key] = value
     elif key in Human.model_fields:
@@ -453,10 +510,12 @@ def engine_value(result: CandidateResult, key: str, results: list[CandidateResul
     if key == "split.variable_for_success":
         return result.period_cost - result.risk.customer_failure_spend - fixed_for_success
     value: Any = result
-    for part in key.split("."):
-        if isinstance(value, dict):
+    for part in re.split(r"\.|(?=\[)", key):  # breakdown.route[0].attempt_charges[1]
+        if part.startswith("["):
+            value = value[int(part[1:-1])]
+        elif isinstance(value, dict):
             if part not in value:
-                return Decimal(0) if key == "breakdown.spillover_cost" else None
+                return Decimal(0) if key.endswith("spillover_cost") else None
             value = value[part]
         else:
             value = getattr(value, part)
@@ -467,10 +526,13 @@ def json_value(doc_result: dict[str, Any] | None, key: str) -> Any:
     if doc_result is None or key.startswith(("split.", "rank")):
         return None
     value: Any = doc_result
-    for part in key.split("."):
-        if not isinstance(value, dict) or part not in value:
+    for part in re.split(r"\.|(?=\[)", key):
+        if part.startswith("[") and isinstance(value, list):
+            value = value[int(part[1:-1])]
+        elif not isinstance(value, dict) or part not in value:
             return None
-        value = value[part]
+        else:
+            value = value[part]
     return value
 
 
@@ -915,9 +977,9 @@ def test_edits_flag_the_figures_that_are_not_live(edited, exported):
     after = openpyxl.load_workbook(e.recalculated, data_only=True)
     assert e.changed == (len(e.case.edits), len(RATE_EDITS)) == (7, 6)
     assert before["Summary"]["A5"].value == "Inputs and rates are as exported: every figure is current."
-    assert after["Summary"]["A5"].value.startswith("11 input(s) or rate(s) differ from those exported: figures "
+    assert after["Summary"]["A5"].value.startswith("13 input(s) or rate(s) differ from those exported: figures "
                                                    "marked not live are stale")
-    assert (after["Assumptions"]["C3"].value, after["Rates"]["C3"].value) == (7, 4)
+    assert (after["Assumptions"]["C3"].value, after["Rates"]["C3"].value) == (7, 6)
     wb = openpyxl.load_workbook(exported["all-schemes"].xlsx)
     rules = {ws.title: {(str(r.sqref), rule.formula[0]) for r in ws.conditional_formatting for rule in r.rules}
              for ws in wb.worksheets}

@@ -9,10 +9,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tco.engine.architecture import Architecture
 from tco.engine.job import NO_PEOPLE, Job
+from tco.errors import dotted
 from tco.models.docs import descriptions, field_doc
 from tco.models.pricebook import CreditOffer, PerResolutionOffer
-from tco.models.workload import HOURS_PER_PERIOD, MONTHS_PER_PERIOD, Candidate, Evidence, Hosting, Human, Task, Workload
+from tco.models.workload import (
+    HOURS_PER_PERIOD,
+    MONTHS_PER_PERIOD,
+    Candidate,
+    Evidence,
+    Hosting,
+    Human,
+    Pricing,
+    Task,
+    Workload,
+)
 from tco.report.excel.cells import (
     BOLD,
     COUNT,
@@ -33,7 +45,7 @@ from tco.report.excel.cells import (
     put_text,
     wrap,
 )
-from tco.report.excel.deal import candidate_deal, deal
+from tco.report.excel.deal import candidate_deal, deal, tag_of
 
 EXPLANATION_WIDTH = 70
 
@@ -58,6 +70,12 @@ TEXT_KEYS = {"workload", "period", "tokenizer", "content", "cache_write_ttl", "s
 MONEY_KEYS = {"hourly_cost", "failure_cost"}
 SHARE_KEYS = {"cached_input_share", "format_retry_rate", "batch_share", "off_peak_share", "success_rate", "assumed_resolution_share",
               "discount", "waiting_share"}
+
+
+NAMING = ("Names: candidate n's inputs end _n; its route's stage k's _n_stage_k, its chain's step k's _n_step_k; "
+          "attempt j's (under `attempts:`) add _attempt_j (success_rate_1_stage_2_attempt_1). Each is live: Calc "
+          "bills every stage or step as a block of its own, on the tasks that reach it.")
+"""How the inputs of attempts, stages and steps are named (the Assumptions note of such a candidate)."""
 
 
 class Assumptions:
@@ -133,7 +151,7 @@ class Assumptions:
         self.names.add(name)
         self.wb.defined_names[name] = DefinedName(name, attr_text=f"Assumptions!$B${row}")
 
-    def fill(self, jobs: list[Job]) -> None:
+    def fill(self, plans: list[Job | Architecture]) -> None:
         w = self.w
         self.section("Workload")
         for key, unit in TOP_KEYS:
@@ -160,9 +178,9 @@ class Assumptions:
         self.section("People" if w.human is not None else "People: not given (their costs are zero)")
         for key in Human.model_fields:
             self.task_or_human("human", key, getattr(w.human or NO_PEOPLE, key), Human)
-        deal(self, w, jobs)
-        for n, job in enumerate(jobs, 1):
-            self.candidate(n, job)
+        deal(self, w, [leg for p in plans for leg in (p.legs if isinstance(p, Architecture) else [p])])
+        for n, p in enumerate(plans, 1):
+            self.candidate(n, p)
 
     def evidence(self, ev: Evidence) -> None:
         """What a calibrated workload was measured on: facts, not inputs (no name, no input colours)."""
@@ -180,33 +198,53 @@ class Assumptions:
                                                 "file's comments name the evidence of each number.")
             self.row += 1
 
-    def task_or_human(self, group: str, key: str, value: Any, model: type, n: int | None = None) -> None:
-        name = None if key in TEXT_KEYS else (key if n is None else f"{key}_{n}")
-        where = f"{group}.{key}" if n is None else f"candidates[{n - 1}].{group}.{key}"
+    def task_or_human(self, group: str, key: str, value: Any, model: type, tag: str | None = None,
+                      at: str = "") -> None:
+        name = None if key in TEXT_KEYS else (key if tag is None else f"{key}_{tag}")
+        where = f"{group}.{key}" if tag is None else f"{at}.{group}.{key}"
         note = first_line(field_doc(model, key))
         if key in TEXT_KEYS:
             note += " Selects the rate card (not live)."
         fmt = USD if key in MONEY_KEYS else (COUNT if key == "max_attempts" else None)
         self.add(name, value, where, UNITS.get(key, ""), note, fmt)
 
-    def candidate(self, n: int, job: Job) -> None:
+    def candidate(self, n: int, plan: Job | Architecture) -> None:
+        """A candidate's inputs, named `key_n`; a route's stages' `key_n_stage_k`, a chain's steps' `key_n_step_k`."""
+        job = plan if isinstance(plan, Job) else plan.whole
+        self.section(f"Candidate {n}: {job.candidate.name}")
         c = job.candidate
-        at = f"candidates[{n - 1}]"
-        self.section(f"Candidate {n}: {c.name}")
+        if c.route or c.chain or c.attempts or any(getattr(leg, "attempts", None) for leg in c.route or []):
+            put_text(self.ws.cell(self.row, 5), NAMING).font = NOTE
+            wrap(self.ws.cell(self.row, 5), EXPLANATION_WIDTH)
+            self.row += 1
+        self.pricing(("candidates", n - 1), job.candidate, job if isinstance(plan, Job) else None)
+        if isinstance(plan, Architecture):
+            word = "stage" if plan.kind == "route" else "step"
+            for k, (leg, given) in enumerate(zip(plan.legs, getattr(job.candidate, plan.kind), strict=True)):
+                self.pricing(("candidates", n - 1, plan.kind, k), given, leg, f"{word.capitalize()} {k + 1}: ")
+
+    def pricing(self, path: tuple[str | int, ...], c: Pricing, job: Job | None, say: str = "") -> None:
+        """What a candidate, stage or step gives (`job`, where it bills an offer itself): its inputs named with
+        the suffix of `tag_of(path)`; each attempt's with `_attempt_k` after it."""
+        tag, at = tag_of(path), dotted(path)
         fields = descriptions(Candidate)
         if c.offer is not None:
-            self.add(None, c.offer, f"{at}.offer", "vendor/offer", first_line(fields["offer"]))
-        if c.label:
+            self.add(None, c.offer, f"{at}.offer", "vendor/offer", say + first_line(fields["offer"]))
+        if getattr(c, "label", ""):
             self.add(None, c.label, f"{at}.label", "", first_line(fields["label"]))
-        if c.success_rate is not None:
-            self.add(f"success_rate_{n}", c.success_rate, f"{at}.success_rate", UNITS["success_rate"],
-                     first_line(fields["success_rate"]))
-        self.architecture(n, c)
-        if uses_assumed_share(job) or c.assumed_resolution_share:
-            self.add(f"assumed_resolution_share_{n}", c.assumed_resolution_share, f"{at}.assumed_resolution_share",
+        if getattr(c, "success_rate", None) is not None:
+            self.add(f"success_rate_{tag}", c.success_rate, f"{at}.success_rate", UNITS["success_rate"],
+                     say + first_line(fields["success_rate"]))
+        for k, attempt in enumerate(getattr(c, "attempts", None) or [], 1):
+            self.add(f"success_rate_{tag}_attempt_{k}", attempt.success_rate, f"{at}.attempts[{k - 1}].success_rate",
+                     UNITS["success_rate"], f"{say}Attempt {k}'s success rate, given the earlier ones failed.")
+            for key, value in (attempt.task.model_dump(exclude_none=True) if attempt.task else {}).items():
+                self.task_or_human("task", key, value, Task, f"{tag}_attempt_{k}", f"{at}.attempts[{k - 1}]")
+        if job is not None and (uses_assumed_share(job) or c.assumed_resolution_share):
+            self.add(f"assumed_resolution_share_{tag}", c.assumed_resolution_share, f"{at}.assumed_resolution_share",
                      UNITS["assumed_resolution_share"], first_line(fields["assumed_resolution_share"]))
         for name, share in c.outcome_shares.items():
-            self.add(f"outcome_share_{name}_{n}", share, f"{at}.outcome_shares.{name}", "share of tasks",
+            self.add(f"outcome_share_{name}_{tag}", share, f"{at}.outcome_shares.{name}", "share of tasks",
                      first_line(fields["outcome_shares"]))
         for key in ("term", "model"):
             if getattr(c, key) is not None:
@@ -214,37 +252,18 @@ class Assumptions:
                          first_line(fields[key]) + " Selects rates (not live).")
         for key in ("seats", "units"):
             if getattr(c, key) is not None:
-                self.add(f"{key}_{n}", getattr(c, key), f"{at}.{key}", UNITS[key], first_line(fields[key]),
+                self.add(f"{key}_{tag}", getattr(c, key), f"{at}.{key}", UNITS[key], first_line(fields[key]),
                          COUNT)
         if c.hosting is not None:
             for key, value in c.hosting.model_dump(exclude_none=True).items():
-                self.add(f"hosting_{key}_{n}", value, f"{at}.hosting.{key}", HOSTING_UNITS[key],
-                         first_line(descriptions(Hosting)[key]), COUNT if "replicas" in key else None)
+                self.add(f"hosting_{key}_{tag}", value, f"{at}.hosting.{key}", HOSTING_UNITS[key],
+                         first_line(field_doc(Hosting, key)), COUNT if "replicas" in key else None)
         for group, model, override in (("task", Task, c.task), ("human", Human, c.human)):
             if override is None:
                 continue
             for key, value in override.model_dump(exclude_none=True).items():
-                self.task_or_human(group, key, value, model, n)
-        candidate_deal(self, n, job)
-
-    def architecture(self, n: int, c: Candidate) -> None:
-        """A candidate's attempts, route stages or chain steps: inputs the Calc sheet holds as computed (not live)."""
-        at = f"candidates[{n - 1}]"
-        note = " Calc holds this candidate's figures as tco computed them (not live)."
-        for k, attempt in enumerate(c.attempts or []):
-            self.add(None, attempt.success_rate, f"{at}.attempts[{k}].success_rate", UNITS["success_rate"],
-                     f"Attempt {k + 1}'s success rate, given the earlier ones failed." + note)
-        for key in ("route", "chain"):
-            for k, leg in enumerate(getattr(c, key) or []):
-                self.add(None, leg.offer, f"{at}.{key}[{k}].offer", "vendor/offer",
-                         f"{'Stage' if key == 'route' else 'Step'} {k + 1} of the {key}." + note)
-                rate = getattr(leg, "success_rate", None)
-                if rate is not None:
-                    self.add(None, rate, f"{at}.{key}[{k}].success_rate", UNITS["success_rate"],
-                             f"Stage {k + 1}'s success rate per attempt." + note)
-                for j, attempt in enumerate(getattr(leg, "attempts", None) or []):
-                    self.add(None, attempt.success_rate, f"{at}.{key}[{k}].attempts[{j}].success_rate",
-                             UNITS["success_rate"], f"Stage {k + 1}, attempt {j + 1}'s success rate." + note)
+                self.task_or_human(group, key, value, model, tag, at)
+        candidate_deal(self, path, c)
 
     def finish(self) -> None:
         ws = self.ws

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tco.engine.architecture import Architecture
 from tco.engine.compare import CandidateResult
 from tco.engine.job import Job
 from tco.engine.per_token import FALLS_BACK, SHARED_TIERS, call_tokens, tokenizer_ratio
@@ -45,7 +47,7 @@ from tco.report.excel.cells import (
     put_text,
     wrap,
 )
-from tco.report.excel.deal import contract_row, deal_rows
+from tco.report.excel.deal import amount_formula, contract_row, deal_rows
 from tco.report.excel.rates import Rates
 
 HOW_WIDTH = 60
@@ -57,10 +59,12 @@ KIND_NAMES = ("input", "cached_input", "cache_write", "output", "reasoning")
 def figure(result: CandidateResult, key: str) -> Any:
     """The engine's value of a figure, by its JSON field (`breakdown.units`, `risk.fixed_commitment`)."""
     value: Any = result
-    for part in key.split("."):
-        if isinstance(value, dict):
+    for part in re.split(r"\.|(?=\[)", key):
+        if part.startswith("["):
+            value = value[int(part[1:-1])]
+        elif isinstance(value, dict):
             if part not in value:
-                return Decimal(0) if key == "breakdown.spillover_cost" else None  # costed only when it spills
+                return Decimal(0) if key.endswith("spillover_cost") else None  # costed only when it spills
             value = value[part]
         else:
             value = getattr(value, part)
@@ -76,18 +80,34 @@ class Block:
     row: int
     result: CandidateResult
     refs: dict[str, str] = field(default_factory=dict)
+    prefix: str = ""
+    """A stage's or step's block: its figures are `breakdown.route[k].…` (or `chain[k]`) of the candidate's."""
+    label: str = ""
+    """Put before each row's label (a stage's or step's name)."""
+
+    def field_of(self, key: str | None) -> str | None:
+        """The JSON field a row's figure is: the key itself, or in a stage's block the stage's own."""
+        if not key or not self.prefix:
+            return key
+        if key.startswith("breakdown."):
+            return self.prefix + key.removeprefix("breakdown.")
+        if key in ("period_cost", "per_task_cost") or (key == "success_rate" and "route" in self.prefix):
+            return self.prefix + key
+        return None
 
     def add(self, label: str, value: Any, fmt: str | None, key: str | None = None, how: str = "",
             unit: str = "") -> str:
         """A figure's row; a formula with a JSON field caches the engine's value of that field."""
         ws, r = self.ws, self.row
-        if isinstance(value, Formula) and key and value.cached is None:
-            value = Formula(value.text, figure(self.result, key))
+        written = self.field_of(key)
+        assert written or not isinstance(value, Formula) or not key, f"{self.prefix}{key} has no field"
+        if isinstance(value, Formula) and written and value.cached is None:
+            value = Formula(value.text, figure(self.result, written))
         put(ws.cell(r, 1), self.n)
-        put_text(ws.cell(r, 2), label)
+        put_text(ws.cell(r, 2), self.label + label)
         put(ws.cell(r, 3), value, fmt)
         put_text(ws.cell(r, 4), unit)
-        put_text(ws.cell(r, 5), key or "")
+        put_text(ws.cell(r, 5), written or "")
         if how:
             cell = put_text(ws.cell(r, 6), how)
             if "not live" in how:
@@ -102,31 +122,75 @@ class Block:
         return ref
 
 
-class Formulas:
-    """Formulas for one candidate: effective inputs, token expressions, per-token call charges."""
+Layer = tuple[str, Any]
+"""(tag, what): a Pricing (the candidate, a stage or a step) or an Attempt whose keys lie over the ones below it;
+its inputs on Assumptions are named `key_tag` (tags `n`, `n_stage_k`, `n_step_k`, `…_attempt_j`)."""
 
-    def __init__(self, job: Job, result: CandidateResult, n: int, rates: Rates, block: Block):
+
+class Formulas:
+    """Formulas for one candidate, stage or step: effective inputs, token expressions, per-token call charges."""
+
+    def __init__(self, job: Job, result: CandidateResult, n: int, rates: Rates, block: Block,
+                 layers: list[Layer] | None = None, tasks: str = "tasks"):
         self.job, self.result, self.n, self.rates, self.b = job, result, n, rates, block
-        c = job.candidate
-        self.overrides = set()
-        for group in (c.task, c.human):
-            if group is not None:
-                self.overrides |= set(group.model_dump(exclude_none=True))
+        parent = job.workload.candidates[job.index]
+        self.layers = [*(layers or []), (str(n), parent)]
+        self.tag = self.layers[0][0]
+        """The tag of this block's own keys (seats, units, hosting, shares, discount)."""
+        self.tasks = tasks
+        """The tasks this block bills: the workload's, or the share reaching a stage."""
 
     def v(self, key: str) -> str:
-        """The defined name holding this candidate's value of a workload key."""
-        c = self.job.candidate
-        if key in self.overrides or (key in ("seats", "units") and getattr(c, key) is not None):
-            return f"{key}_{self.n}"
+        """The defined name holding this block's value of a workload key: its innermost override's."""
+        for i, (tag, layer) in enumerate(self.layers):
+            for group in (getattr(layer, "task", None), getattr(layer, "human", None)):
+                if group is not None and getattr(group, key, None) is not None and key in type(group).model_fields:
+                    return f"{key}_{tag}"
+            if key in ("seats", "units") and i == self.own and getattr(layer, key, None) is not None:
+                return f"{key}_{tag}"
         return key
 
     @property
+    def own(self) -> int:
+        """The layer whose Pricing keys this block bills (past any attempt layer)."""
+        return next(i for i, (_, layer) in enumerate(self.layers) if hasattr(layer, "offer"))
+
+    def name(self, key: str) -> str:
+        """The defined name of a Pricing key (discount) that a stage takes from the candidate where it gives none."""
+        for tag, layer in self.layers[self.own:]:
+            if getattr(layer, key, None) is not None:
+                return f"{key}_{tag}"
+        raise AssertionError(key)
+
+    @property
+    def holder(self) -> str:
+        """The tag of the success rate (or attempts) this block's attempts succeed at."""
+        for tag, layer in self.layers[self.own:]:
+            if getattr(layer, "success_rate", None) is not None or getattr(layer, "attempts", None):
+                return tag
+        raise AssertionError("no success rate")
+
+    def attempts_given(self) -> tuple[str, list[Any]]:
+        """The tag and the `attempts:` of the layer holding them."""
+        for tag, layer in self.layers[self.own:]:
+            if getattr(layer, "success_rate", None) is not None or getattr(layer, "attempts", None):
+                return tag, list(getattr(layer, "attempts", None) or [])
+        raise AssertionError("no success rate")
+
+    def rate_names(self) -> list[str] | None:
+        """With `attempts:`, each attempt's success-rate input."""
+        if self.job.rates is None:
+            return None
+        return [f"success_rate_{self.holder}_attempt_{j}" for j in range(1, len(self.job.rates) + 1)]
+
+    @property
     def s(self) -> str:
-        return f"success_rate_{self.n}"
+        names = self.rate_names()
+        return names[0] if names else f"success_rate_{self.holder}"
 
     @property
     def a(self) -> str:
-        return f"assumed_resolution_share_{self.n}"
+        return f"assumed_resolution_share_{self.tag}"
 
     def calls_per_attempt(self) -> str:
         return f"{self.v('calls')}/(1-{self.v('format_retry_rate')})"
@@ -287,10 +351,42 @@ def per_token_rows(c: Formulas) -> dict[str, Any]:
     call = b.add("Call charge", Formula(f"SUM({first}:{last})"), USD_FINE, "breakdown.call_charge", "", "USD per call")
     n = b.add("Calls per attempt", Formula(c.calls_per_attempt()), NUMBER, "breakdown.calls_per_attempt",
               "calls / (1 − format_retry_rate)", "calls")
-    A = b.add("Attempt charge A", Formula(f"{n}*{call}"), USD_FINE, "breakdown.attempt_charge", "", "USD per attempt")
+    A = b.add("Attempt charge A", Formula(f"{n}*{call}"), USD_FINE, "breakdown.attempt_charge",
+              "the task as given: each attempt's own charge follows" if job.attempt_tasks else "", "USD per attempt")
     E, S = b.refs["breakdown.expected_attempts"], b.refs["breakdown.task_success_rate"]
-    return {"period_cost": f"tasks*{A}*{E}", "period_how": "tasks × A × E", "fixed": "0",
-            "failure": f"tasks*{A}*({E}-{S})", "failure_how": "tasks × A × (E − S)", "bearer": "customer"}
+    if job.attempt_tasks:
+        return attempts_rows(c, ratio)
+    return {"period_cost": f"{c.tasks}*{A}*{E}", "period_how": "tasks × A × E", "fixed": "0",
+            "failure": f"{c.tasks}*{A}*({E}-{S})", "failure_how": "tasks × A × (E − S)", "bearer": "customer"}
+
+
+def reach(names: list[str]) -> list[str]:
+    """P(attempt k is made), Π_{j<k}(1 − s_j), for each attempt's success-rate cell or name."""
+    return ["1", *("*".join(f"(1-{x})" for x in names[:k]) for k in range(1, len(names)))]
+
+
+def attempts_rows(c: Formulas, ratio: str) -> dict[str, Any]:
+    """Attempts that consume differently (tco/engine/per_token.py bill): each attempt's charge A_k over its own
+    inputs (`key_tag_attempt_k`), billed Σ_k P(reach k) · A_k per task, the failed ones P(reach k)(1 − s_k) · A_k."""
+    b, job = c.b, c.job
+    tag, attempts = c.attempts_given()
+    names = c.rate_names()
+    assert names is not None
+    charges = []
+    for k, ((_, one), attempt) in enumerate(zip(job.attempt_jobs(), attempts, strict=True), 1):
+        each = Formulas(one, c.result, c.n, c.rates, b, [(f"{tag}_attempt_{k}", attempt), *c.layers[:-1]], c.tasks)
+        kinds, note = each.call_charge(job.ref, ratio, batch=True)
+        b.add(f"Attempt {k} rate card", note, None, None, TIER_NOTE)
+        call = "+".join(f"({kinds[kind]})" for kind in KIND_NAMES)
+        charges.append(b.add(f"Attempt {k} charge A{k}", Formula(f"({each.calls_per_attempt()})*({call})"), USD_FINE,
+                             f"breakdown.attempt_charges[{k - 1}]", f"calls per attempt × call charge, attempt {k}'s "
+                             "inputs", "USD per attempt"))
+    p = reach(names)
+    made = "+".join(f"{r}*{a}" for r, a in zip(p, charges, strict=True))
+    failed = "+".join(f"{r}*(1-{s})*{a}" for r, s, a in zip(p, names, charges, strict=True))
+    return {"period_cost": f"{c.tasks}*({made})", "period_how": "tasks × Σ_k P(reach k) × A_k", "fixed": "0",
+            "failure": f"{c.tasks}*({failed})", "failure_how": "tasks × Σ_k P(reach k) × (1 − s_k) × A_k",
+            "bearer": "customer"}
 
 
 def per_resolution_rows(c: Formulas) -> dict[str, Any]:
@@ -309,12 +405,12 @@ def per_resolution_rows(c: Formulas) -> dict[str, Any]:
         assumed = b.add("Assumed resolutions per task", 0, NUMBER, "breakdown.assumed_resolutions_per_task",
                         "the vendor bills confirmed resolutions only", "per task")
     shares = c.job.candidate.outcome_shares
-    done = [f"outcome_share_{name}_{c.n}" for name in shares if offer.other_outcomes[name].task_done]
+    done = [f"outcome_share_{name}_{c.tag}" for name in shares if offer.other_outcomes[name].task_done]
     real = f"MAX({S}-({'+'.join(done)}),0)" if done else S
     per_task = b.add("Billed resolutions per task", Formula(f"{real}+{assumed}"), NUMBER,
                      "breakdown.billed_resolutions_per_task",
                      "MAX(0, S − outcomes that complete the task) + assumed" if done else "S + assumed", "per task")
-    billed = b.add("Billed resolutions", Formula(f"tasks*{per_task}"), NUMBER, "breakdown.billed_resolutions", "",
+    billed = b.add("Billed resolutions", Formula(f"{c.tasks}*{per_task}"), NUMBER, "breakdown.billed_resolutions", "",
                    "per period")
     included = b.add("Included resolutions", Formula(f"{inc}*months_per_period"), NUMBER,
                      "breakdown.included_resolutions", "", "per period")
@@ -327,7 +423,7 @@ def per_resolution_rows(c: Formulas) -> dict[str, Any]:
     outcome_fees, handed_on = [], []
     for name in shares:
         rate = c.rates.rate(ref, f"other_outcomes.{name}.fee", offer.other_outcomes[name].fee, "USD per outcome", USD_TASK)
-        cell = b.add(f"{name} fees", Formula(f"tasks*outcome_share_{name}_{c.n}*{rate}"), USD,
+        cell = b.add(f"{name} fees", Formula(f"{c.tasks}*outcome_share_{name}_{c.tag}*{rate}"), USD,
                      f"breakdown.other_outcome_fees.{name}", f"tasks × outcome_shares.{name} × fee", "USD per period")
         outcome_fees.append(cell)
         if not offer.other_outcomes[name].task_done:
@@ -338,7 +434,7 @@ def per_resolution_rows(c: Formulas) -> dict[str, Any]:
     return {"period_cost": f"{fixed}+{fees}{others}",
             "period_how": "platform fees + resolution fees" + (" + other outcome fees" if others else ""),
             "fixed": fixed,
-            "failure": f"tasks*{assumed}*{fee}*{paid}{handed}+{fixed}*({E}-{S})/{E}",
+            "failure": f"{c.tasks}*{assumed}*{fee}*{paid}{handed}+{fixed}*({E}-{S})/{E}",
             "failure_how": "tasks × assumed × fee × billable share" + (" + fees of outcomes that hand the task on"
                                                                         if handed else "") + " + fixed × (E − S)/E",
             "bearer": Formula(f'IF({bearer},"shared","vendor")')}
@@ -354,11 +450,11 @@ def per_conversation_rows(c: Formulas) -> dict[str, Any]:
     inc = c.rates.rate(ref, "included_conversations_month", offer.included_conversations_month,
                        "conversations per month", COUNT)
     plat = c.rates.rate(ref, "platform_fee_month", offer.platform_fee_month, "USD per month", USD)
-    billable = b.add("Billable conversations", Formula(f"MAX(tasks-{inc}*months_per_period,0)"), NUMBER,
+    billable = b.add("Billable conversations", Formula(f"MAX({c.tasks}-{inc}*months_per_period,0)"), NUMBER,
                      "breakdown.billable_conversations", "MAX(0, tasks − included)", "per period")
     conv = b.add("Conversation fees", Formula(f"{billable}*{fee}"), USD, "breakdown.conversation_fees", "",
                  "USD per period")
-    actions = b.add("Action fees", Formula(f"tasks*{E}*{c.v('actions')}*{act}"), USD, "breakdown.action_fees",
+    actions = b.add("Action fees", Formula(f"{c.tasks}*{E}*{c.v('actions')}*{act}"), USD, "breakdown.action_fees",
                     "tasks × E × actions × per_action", "USD per period")
     fixed = b.add("Platform fees", Formula(f"{plat}*months_per_period"), USD, "breakdown.platform_fees", "",
                   "USD per period")
@@ -425,7 +521,7 @@ def seat_rows(c: Formulas) -> dict[str, Any]:
         unit = f"{allowance.unit}s"
         per = b.add("Usage per attempt", Formula(per_attempt), NUMBER, "breakdown.usage_per_attempt", how,
                     f"{unit} per attempt")
-        used = b.add("Usage", Formula(f"tasks*{E}*{per}"), NUMBER, "breakdown.usage", "tasks × E × usage per attempt",
+        used = b.add("Usage", Formula(f"{c.tasks}*{E}*{per}"), NUMBER, "breakdown.usage", "tasks × E × usage per attempt",
                      f"{unit} per period")
         allow = c.rates.rate(ref, "allowance.per_seat_month", allowance.per_seat_month, f"{unit} per seat per month")
         included = b.add("Included", Formula(f"{seats}*{allow}*months_per_period"), NUMBER, "breakdown.included",
@@ -517,7 +613,7 @@ def credit_rows(c: Formulas) -> dict[str, Any]:
     cpt = b.add("Credits per task", Formula(f"{E}*{cpa}+{conversation}+{resolution}*({S}+(1-{S})*{a})"), NUMBER,
                 "breakdown.credits_per_task",
                 "E × per attempt + per conversation + per resolution × (S + (1 − S) × assumed share)", "credits")
-    credits = b.add("Credits", Formula(f"tasks*{cpt}"), NUMBER, "breakdown.credits", "", "credits per period")
+    credits = b.add("Credits", Formula(f"{c.tasks}*{cpt}"), NUMBER, "breakdown.credits", "", "credits per period")
     inc = c.rates.rate(ref, "included_credits_month", offer.included_credits_month, "credits per month", COUNT)
     included = b.add("Included credits", Formula(f"{inc}*months_per_period"), NUMBER, "breakdown.included_credits",
                      "", "credits per period")
@@ -542,7 +638,8 @@ def credit_rows(c: Formulas) -> dict[str, Any]:
     plat = c.rates.rate(ref, "platform_fee_month", offer.platform_fee_month, "USD per month", USD)
     fixed = b.add("Platform fees", Formula(f"{plat}*months_per_period"), USD, "breakdown.platform_fees", "",
                   "USD per period")
-    failed = f"(tasks*({E}-{S})*{cpa}+tasks*(1-{S})*{conversation}+tasks*{resolution}*(1-{S})*{a})"
+    T = c.tasks
+    failed = f"({T}*({E}-{S})*{cpa}+{T}*(1-{S})*{conversation}+{T}*{resolution}*(1-{S})*{a})"
     return {"period_cost": f"{fixed}+{spend}", "period_how": "platform fees + credit spend", "fixed": fixed,
             "failure": f"IF({credits}<>0,{spend}*{failed}/{credits},0)+{fixed}*({E}-{S})/{E}",
             "failure_how": "credit spend × failed credits / credits + fixed × (E − S)/E; failed credits = "
@@ -567,7 +664,7 @@ def provisioned_rows(c: Formulas) -> dict[str, Any]:
                 f"+{t['R']}*{w_reason}")
     wtpa = b.add("Weighted tokens per attempt", Formula(f"({c.calls_per_attempt()})*({per_call})"), NUMBER,
                  "breakdown.weighted_tokens_per_attempt", "calls per attempt × tokens × ratio × weights", "tokens")
-    avg = b.add("Average tokens per minute", Formula(f"tasks*{E}*{wtpa}/(working_hours*60)"), NUMBER,
+    avg = b.add("Average tokens per minute", Formula(f"{c.tasks}*{E}*{wtpa}/(working_hours*60)"), NUMBER,
                 "breakdown.average_tokens_per_minute", "tasks × E × weighted tokens / (working_hours × 60)", "tokens/min")
     peak = b.add("Peak tokens per minute", Formula(f"{avg}*peak_factor"), NUMBER, "breakdown.peak_tokens_per_minute",
                  "average × peak_factor", "tokens/min")
@@ -622,7 +719,7 @@ def spillover_rows(c: Formulas, offer_id: str | None, share: str, fixed: str, fi
         charges, note = c.call_charge(spill, c.ratio(spill.offer.tokenizer), batch=False)  # overflow is real-time
         b.add("Spill-over rate card", note, None, None, TIER_NOTE)
         call = "+".join(f"({charges[k]})" for k in KIND_NAMES)
-        cost = b.add("Spill-over cost", Formula(f"tasks*{E}*({c.calls_per_attempt()})*({call})*{share}"), USD,
+        cost = b.add("Spill-over cost", Formula(f"{c.tasks}*{E}*({c.calls_per_attempt()})*({call})*{share}"), USD,
                      "breakdown.spillover_cost", "tasks × E × spill-over attempt charge × spill share",
                      "USD per period")
         return f"{fixed}+{cost}", f"{fees} + spill-over cost"
@@ -642,7 +739,7 @@ def self_hosted_rows(c: Formulas) -> dict[str, Any]:
 
     def setting(key: str, entry: str, value: Any, unit: str, fmt: str | None = None) -> str:
         """The candidate's hosting input where given, else the price book's entry (on Rates)."""
-        return f"hosting_{key}_{c.n}" if key in given else c.rates.rate(ref, entry, value, unit, fmt)
+        return f"hosting_{key}_{c.tag}" if key in given else c.rates.rate(ref, entry, value, unit, fmt)
 
     c.rates.text(ref, "tokenizer", offer.tokenizer)
     c.rates.rate(ref, "gpus_per_replica", offer.gpus_per_replica, "GPUs", COUNT)
@@ -662,13 +759,13 @@ def self_hosted_rows(c: Formulas) -> dict[str, Any]:
     rspa = b.add("Replica-seconds per attempt", Formula(f"({c.calls_per_attempt()})*({prefill}/{pre_tps}+{output}/{out_tps})"),
                  NUMBER, "breakdown.replica_seconds_per_attempt",
                  "calls per attempt × (prefill / prefill tok/s + output / output tok/s)", "seconds")
-    demand = b.add("Demand", Formula(f"tasks*{E}*{rspa}"), NUMBER, "breakdown.demand_replica_seconds",
+    demand = b.add("Demand", Formula(f"{c.tasks}*{E}*{rspa}"), NUMBER, "breakdown.demand_replica_seconds",
                    "tasks × E × replica-seconds per attempt", "replica-seconds")
     util = setting("target_utilisation", "target_utilisation", offer.target_utilisation, "share of replica time", SHARE)
     per_replica = f"hours_per_period*3600*{util}"
     fixed_replicas = "replicas" in given
     if fixed_replicas:
-        replicas = b.add("Replicas", Formula(f"hosting_replicas_{c.n}"), COUNT, "breakdown.replicas",
+        replicas = b.add("Replicas", Formula(f"hosting_replicas_{c.tag}"), COUNT, "breakdown.replicas",
                          "as run (candidate's hosting.replicas)", "replicas")
     else:
         lo = setting("min_replicas", "min_replicas", offer.min_replicas, "replicas", COUNT)
@@ -706,6 +803,26 @@ def self_hosted_rows(c: Formulas) -> dict[str, Any]:
     return {"period_cost": period, "period_how": how, "fixed": fixed, "failure_share": True, "bearer": "customer"}
 
 
+def success_rows(c: Formulas, with_s: bool = True) -> tuple[str, str]:
+    """The rows of s, S and E (tco/engine/attempts.py): T alike attempts at s, or `attempts:` each at its own rate."""
+    b = c.b
+    if with_s:
+        b.add("Success rate per attempt s", Formula(c.s), SHARE, "success_rate", f"input {c.s} (Assumptions)", "share")
+    names = c.rate_names()
+    if names is None:
+        T = c.v("max_attempts")
+        S = b.add("Task success S", Formula(f"1-(1-{c.s})^{T}"), SHARE, "breakdown.task_success_rate",
+                  "1 − (1 − s)^max_attempts", "share")
+        E = b.add("Expected attempts E", Formula(f"{S}/{c.s}"), NUMBER, "breakdown.expected_attempts", "S / s",
+                  "attempts")
+        return S, E
+    S = b.add("Task success S", Formula("1-" + "*".join(f"(1-{x})" for x in names)), SHARE,
+              "breakdown.task_success_rate", f"1 − Π_k (1 − s_k), s_k = {names[0].removesuffix('1')}k", "share")
+    E = b.add("Expected attempts E", Formula("+".join(reach(names))), NUMBER, "breakdown.expected_attempts",
+              "Σ_k Π_{j<k} (1 − s_j): each attempt times the chance it is made", "attempts")
+    return S, E
+
+
 class Calc:
     """Each candidate's figures as live formulas over Assumptions and Rates."""
 
@@ -722,31 +839,109 @@ class Calc:
         self.row = self.header_row + 1
         self.blocks: dict[int, Block] = {}
 
-    def candidate(self, n: int, job: Job, result: CandidateResult) -> Block:
+    def title(self, n: int, text: str, result: CandidateResult) -> Block:
+        """A candidate's block, under its title row."""
         ws = self.ws
         self.row += 1
         for col in range(1, len(self.COLUMNS) + 1):
             ws.cell(self.row, col).fill = BLOCK_FILL
         put(ws.cell(self.row, 1), n).font = BOLD
-        put_text(ws.cell(self.row, 2), f"{job.candidate.name} — {job.ref.id} ({job.ref.offer.scheme})").font = BOLD
+        put_text(ws.cell(self.row, 2), text).font = BOLD
         block = Block(ws, n, self.row + 1, result)
         self.blocks[n] = block
+        return block
+
+    def candidate(self, n: int, job: Job, result: CandidateResult) -> Block:
+        """A candidate on one offer (its attempts alike or not)."""
+        block = self.title(n, f"{job.candidate.name} — {job.ref.id} ({job.ref.offer.scheme})", result)
         c = Formulas(job, result, n, self.rates, block)
-        T = c.v("max_attempts")
-        block.add("Success rate per attempt s", Formula(c.s), SHARE, "success_rate", f"input {c.s} (Assumptions)",
-                  "share")
-        S = block.add("Task success S", Formula(f"1-(1-{c.s})^{T}"), SHARE, "breakdown.task_success_rate",
-                      "1 − (1 − s)^max_attempts", "share")
-        E = block.add("Expected attempts E", Formula(f"{S}/{c.s}"), NUMBER, "breakdown.expected_attempts", "S / s",
-                      "attempts")
+        S, E = success_rows(c)
         tail = deal_rows(c, scheme_rows(c))
         period = block.add("Period cost", Formula(tail["period_cost"]), USD, "period_cost", tail["period_how"],
                            "USD per period")
+        review = f"{E}*{c.v('hourly_cost')}*{c.v('review_minutes')}/60"
+        failure = (f"{period}*({E}-{S})/{E}", "period cost × (E − S)/E") if tail.get("failure_share") else (
+            tail["failure"], tail["failure_how"])
+        self.people(c, period, S, E, review, "E × H × review/60", tail["fixed"], failure, [tail])
+        return block
+
+    def architecture(self, n: int, arch: Architecture, result: CandidateResult) -> Block:
+        """A route or a chain: each stage or step a block of its own, built as a plain candidate's on the tasks
+        that reach it, and the candidate's figures over theirs (tco/engine/architecture.py)."""
+        block = self.title(n, f"{result.candidate} — {result.offer} ({result.scheme})", result)
+        parent, kind = arch.workload.candidates[arch.index], arch.kind
+        word = "Stage" if kind == "route" else "Step"
+        legs: list[tuple[Formulas, dict[str, Any], str, str, str]] = []  # (formulas, tail, period, S, E)
+        for k, (job, leg) in enumerate(zip(arch.legs, getattr(parent, kind), strict=True)):
+            put_text(self.ws.cell(block.row, 2), f"{word} {k + 1}: {job.ref.id} ({job.ref.offer.scheme})").font = BOLD
+            b = Block(self.ws, n, block.row + 1, result, prefix=f"breakdown.{kind}[{k}].", label=f"{word} {k + 1}: ")
+            tasks = "tasks"
+            if kind == "route":
+                earlier = "*".join(f"(1-{S_j})" for _, _, _, S_j, _ in legs) or "1"
+                share = b.add("Share of tasks reaching it", Formula(earlier), SHARE, "breakdown.reach_share",
+                              "Π over the earlier stages of (1 − S)", "share")
+                tasks = f"(tasks*{share})"
+            c = Formulas(job, result, n, self.rates, b, [(f"{n}_{word.lower()}_{k + 1}", leg)], tasks)
+            S, E = success_rows(c, with_s=kind == "route")
+            tail = deal_rows(c, scheme_rows(c))
+            period = b.add("Period cost", Formula(tail["period_cost"]), USD, "period_cost",
+                           tail["period_how"] + (" (on the tasks reaching it)" if kind == "route" else ""),
+                           "USD per period")
+            b.add("Per task cost", Formula(f"{period}/tasks"), USD_TASK, "per_task_cost", "period cost / tasks",
+                  "USD per task of the workload")
+            legs.append((c, tail, period, S, E))
+            block.row = b.row
+        whole = Formulas(arch.whole, result, n, self.rates, block)
+        first = legs[0][0]
+        block.add("Success rate per attempt s", Formula(first.s), SHARE, "success_rate",
+                  f"input {first.s} (Assumptions): " + ("the first stage's" if kind == "route" else "the chain's"),
+                  "share")
+        if kind == "route":
+            reached = [leg[0].b.refs["breakdown.reach_share"] for leg in legs]
+            S = block.add("Task success S", Formula(f"1-{reached[-1]}*(1-{legs[-1][3]})"), SHARE,
+                          "breakdown.task_success_rate", "1 − Π over the stages of (1 − S_k)", "share")
+            E = block.add("Expected attempts E", Formula("+".join(f"{r}*{leg[4]}" for r, leg in zip(reached, legs,
+                                                                                                  strict=True))),
+                          NUMBER, "breakdown.expected_attempts", "Σ_k share reaching stage k × E_k", "attempts")
+            review = "+".join(f"{r}*{leg[4]}*{leg[0].v('hourly_cost')}*{leg[0].v('review_minutes')}/60"
+                              for r, leg in zip(reached, legs, strict=True))
+            review_how = "Σ_k share reaching k × E_k × H × review/60 (each stage's people)"
+        else:
+            S = block.add("Task success S", Formula(legs[0][3]), SHARE, "breakdown.task_success_rate",
+                          "the chain's (its first step's)", "share")
+            E = block.add("Expected attempts E", Formula(legs[0][4]), NUMBER, "breakdown.expected_attempts",
+                          "the chain's: every step runs on every attempt", "attempts")
+            review = f"{E}*{whole.v('hourly_cost')}*{whole.v('review_minutes')}/60"
+            review_how = "E × H × review/60"
+        items = []
+        for path, item in arch.whole.fixed_costs:
+            formula, how = amount_formula(whole, path, item)
+            key = f"breakdown.fixed.{item.name}" if "." not in item.name else None
+            items.append(block.add(f"Fixed: {item.name}", Formula(formula), USD, key, how, "USD per period"))
+        fixed = block.add("Fixed costs", Formula("+".join(items)), USD, "breakdown.fixed_costs",
+                          "the candidate's and the workload's, borne once", "USD per period") if items else "0"
+        periods = "+".join(leg[2] for leg in legs)
+        period = block.add("Period cost", Formula(f"{periods}+{fixed}"), USD, "period_cost",
+                           f"Σ {word.lower()} period costs" + (" + fixed costs" if items else ""), "USD per period")
+        commitment = "+".join(f"({leg[1]['fixed']})" for leg in legs) + f"+{fixed}"
+        failed = []
+        for _, tail, leg_period, S_k, E_k in legs:
+            failed.append(f"{leg_period}*({E_k}-{S_k})/{E_k}" if tail.get("failure_share") else f"({tail['failure']})")
+        failure = (f"{'+'.join(failed)}+{fixed}*({E}-{S})/{E}",
+                   f"Σ {word.lower()} failure spend + fixed costs × (E − S)/E")
+        self.people(whole, period, S, E, review, review_how, commitment, failure, [leg[1] for leg in legs],
+                    [leg[0] for leg in legs])
+        return block
+
+    def people(self, c: Formulas, period: str, S: str, E: str, review: str, review_how: str, fixed: str,
+               failure: tuple[str, str], tails: list[dict[str, Any]], legs: list[Formulas] | None = None) -> None:
+        """The candidate's figures past its period cost: per task, people's costs, term and risk."""
+        block, result = c.b, c.result
         per_task = block.add("Per task cost", Formula(f"{period}/tasks"), USD_TASK, "per_task_cost",
                              "period cost / tasks", "USD per task")
         block.add("Success-adjusted cost", Formula(f"{per_task}/{S}"), USD_TASK, "success_adjusted_cost",
                   "per task cost / S", "USD per task done by AI")
-        H, rev, tm, fc = c.v("hourly_cost"), c.v("review_minutes"), c.v("task_minutes"), c.v("failure_cost")
+        H, tm, fc = c.v("hourly_cost"), c.v("task_minutes"), c.v("failure_cost")
         base = block.add("Human baseline", Formula(f"{H}*{tm}/60"), USD_TASK, "human_baseline",
                          "hourly_cost × task_minutes / 60", "USD per task")
         waiting, waiting_how = "", ""
@@ -756,29 +951,31 @@ class Calc:
             ref = block.add("Waiting cost", Formula(f"{latency}*{c.v('waiting_share')}*{H}/3600"), USD_TASK,
                             "waiting_cost", "latency × waiting_share × H / 3600", "USD per task")
             waiting, waiting_how = f"+{ref}", " + waiting"
-        cpct = block.add("Cost per completed task",
-                         Formula(f"{per_task}+{E}*{H}*{rev}/60+(1-{S})*({base}+{fc}){waiting}"),
+        cpct = block.add("Cost per completed task", Formula(f"{per_task}+{review}+(1-{S})*({base}+{fc}){waiting}"),
                          USD_TASK, "cost_per_completed_task",
-                         f"per task + E × H × review/60 + (1 − S) × (baseline + failure_cost){waiting_how}",
-                         "USD per task")
+                         f"per task + {review_how} + (1 − S) × (baseline + failure_cost){waiting_how}", "USD per task")
         be = result.break_even_success_rate
         block.add("Break-even success rate", be if be is not None else "never", SHARE, "break_even_success_rate",
                   f"{NOT_LIVE}: solved numerically for the workload as exported", "share")
         block.add("Period TCO", Formula(f"tasks*{cpct}"), USD, "period_tco", "tasks × cost per completed task",
                   "USD per period")
-        contract_row(c, period)
-        fixed = block.add("Fixed commitment", Formula(tail["fixed"]), USD, "risk.fixed_commitment",
+        contract_row(c, period, legs)
+        fixed = block.add("Fixed commitment", Formula(fixed), USD, "risk.fixed_commitment",
                           "owed whatever the volume", "USD per period")
         block.add("Variable spend", Formula(f"{period}-{fixed}"), USD, "risk.variable_spend", "period cost − fixed",
                   "USD per period")
-        if tail.get("failure_share"):
-            failure, how = f"{period}*({E}-{S})/{E}", "period cost × (E − S)/E"
-        else:
-            failure, how = tail["failure"], tail["failure_how"]
-        block.add("Customer failure spend", Formula(failure), USD, "risk.customer_failure_spend", how,
+        block.add("Customer failure spend", Formula(failure[0]), USD, "risk.customer_failure_spend", failure[1],
                   "USD per period")
-        block.add("Failure paid by", tail["bearer"], None, "risk.failure_bearer", "")
-        if tail.get("unmetered"):
+        bearers = [t["bearer"] for t in tails]
+        if all(isinstance(x, str) for x in bearers):
+            bearer: Any = bearers[0] if len(set(bearers)) == 1 else "shared"
+        else:
+            each = [x.text if isinstance(x, Formula) else f'"{x}"' for x in bearers]
+            bearer = Formula(each[0] if len(each) == 1 else
+                             f'IF(AND({",".join(f"{each[0]}={x}" for x in each[1:])}),{each[0]},"shared")')
+        block.add("Failure paid by", bearer, None, "risk.failure_bearer",
+                  "" if len(tails) == 1 else "the stages' or steps' one payer, else shared")
+        if all(t.get("unmetered") for t in tails):
             block.add("Volume risk", "vendor", None, "risk.volume_bearer", "a flat fee covers unbounded use")
         else:
             block.add("Volume risk", Formula(f'IF(AND({period}<>0,{fixed}*2>{period}),"customer","shared")'), None,
@@ -786,65 +983,7 @@ class Calc:
         for warning in result.warnings:
             block.add("Warning", warning, None, None, "from tco, as exported")
         self.row = block.row
-        return block
 
-    def as_computed(self, n: int, job: Any, result: CandidateResult) -> Block:
-        """A candidate with `attempts`, a route or a chain: every figure as tco computed it (not live), with each
-        stage's or step's own figures."""
-        ws = self.ws
-        self.row += 1
-        for col in range(1, len(self.COLUMNS) + 1):
-            ws.cell(self.row, col).fill = BLOCK_FILL
-        put(ws.cell(self.row, 1), n).font = BOLD
-        put_text(ws.cell(self.row, 2), f"{result.candidate} — {result.offer} ({result.scheme})").font = BOLD
-        block = Block(ws, n, self.row + 1, result)
-        self.blocks[n] = block
-        for leg in (job.legs if hasattr(job, "legs") else [job]):
-            self.rates.offer(leg.ref)
-        rows = [("Success rate per attempt s", "success_rate", SHARE, "share"),
-                ("Task success S", "breakdown.task_success_rate", SHARE, "share"),
-                ("Expected attempts E", "breakdown.expected_attempts", NUMBER, "attempts"),
-                ("Period cost", "period_cost", USD, "USD per period"),
-                ("Per task cost", "per_task_cost", USD_TASK, "USD per task"),
-                ("Success-adjusted cost", "success_adjusted_cost", USD_TASK, "USD per task done by AI"),
-                ("Human baseline", "human_baseline", USD_TASK, "USD per task"),
-                ("Waiting cost", "waiting_cost", USD_TASK, "USD per task"),
-                ("Cost per completed task", "cost_per_completed_task", USD_TASK, "USD per task"),
-                ("Period TCO", "period_tco", USD, "USD per period"),
-                ("Contract cost", "contract_cost", USD, "USD per term"),
-                ("Fixed commitment", "risk.fixed_commitment", USD, "USD per period"),
-                ("Variable spend", "risk.variable_spend", USD, "USD per period"),
-                ("Customer failure spend", "risk.customer_failure_spend", USD, "USD per period"),
-                ("Failure paid by", "risk.failure_bearer", None, ""),
-                ("Volume risk", "risk.volume_bearer", None, "")]
-        for label, key, fmt, unit in rows:
-            value = figure(result, key)
-            if value is not None:
-                block.add(label, value, fmt, key, NOT_LIVE, unit)
-        be = result.break_even_success_rate
-        block.add("Break-even success rate", be if be is not None else "never", SHARE, "break_even_success_rate",
-                  NOT_LIVE, "share")
-        if result.latency_seconds is not None:
-            block.add("Latency per task", result.latency_seconds, NUMBER, "latency_seconds", NOT_LIVE, "seconds")
-        for kind in ("route", "chain"):
-            for k, leg in enumerate(result.breakdown.get(kind) or []):  # type: ignore[union-attr]
-                at = f"breakdown.{kind}[{k}]"
-                name = f"{'Stage' if kind == 'route' else 'Step'} {k + 1}: {leg['offer']}"
-                if kind == "route":
-                    block.add(f"{name}: share of tasks reaching it", leg["reach_share"], SHARE, f"{at}.reach_share",
-                              NOT_LIVE, "share")
-                block.add(f"{name}: task success", leg["task_success_rate"], SHARE, f"{at}.task_success_rate",
-                          NOT_LIVE, "share")
-                block.add(f"{name}: expected attempts", leg["expected_attempts"], NUMBER, f"{at}.expected_attempts",
-                          NOT_LIVE, "attempts")
-                block.add(f"{name}: per task cost", leg["per_task_cost"], USD_TASK, f"{at}.per_task_cost",
-                          NOT_LIVE, "USD per task of the workload")
-                block.add(f"{name}: period cost", leg["period_cost"], USD, f"{at}.period_cost", NOT_LIVE,
-                          "USD per period")
-        for warning in result.warnings:
-            block.add("Warning", warning, None, None, "from tco, as exported")
-        self.row = block.row
-        return block
 
     def finish(self) -> None:
         ws = self.ws

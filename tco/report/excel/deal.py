@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from tco.engine.fixed_costs import DEFAULT_AMORTISE_MONTHS
 from tco.engine.job import Job
+from tco.errors import dotted
 from tco.models.docs import descriptions, field_doc
 from tco.models.pricebook import SeatOffer
-from tco.models.workload import SEAT_USAGE_CV, Candidate, FixedCost, Workload
+from tco.models.workload import SEAT_USAGE_CV, Candidate, FixedCost, Pricing, Workload
 from tco.report.excel.cells import COUNT, SHARE, USD, Formula, first_line
 
 if TYPE_CHECKING:
@@ -27,15 +28,22 @@ def per_seat(job: Job) -> bool:
 
 def item_names(path: tuple[str | int, ...]) -> tuple[str, str]:
     """The defined names of a fixed cost's amount and amortise_months, from its path in the workload."""
-    suffix = f"{path[1] + 1}" if path[0] == "fixed_costs" else f"{path[1] + 1}_{path[3] + 1}"  # type: ignore[operator]
+    suffix = f"{path[1] + 1}" if path[0] == "fixed_costs" else f"{tag_of(path[:-2])}_{path[-1] + 1}"  # type: ignore[operator]
     return f"fixed_cost_{suffix}", f"amortise_months_{suffix}"
+
+def tag_of(at: tuple[str | int, ...]) -> str:
+    """The suffix of the inputs of the candidate, stage or step at `at` (`candidates, 0, route, 1` → `1_stage_2`)."""
+    tag = f"{at[1] + 1}"  # type: ignore[operator]
+    if len(at) > 2:
+        tag += f"_{'stage' if at[2] == 'route' else 'step'}_{at[3] + 1}"  # type: ignore[operator]
+    return tag
 
 
 def _items(a: Assumptions, items: list[FixedCost], base: tuple[str | int, ...]) -> None:
     for i, item in enumerate(items):
         path = (*base, i)
         amount, months = item_names(path)
-        where = "fixed_costs" if len(base) == 1 else f"candidates[{base[1]}].fixed_costs"
+        where = dotted(base)
         key = item.amount_key
         a.add(amount, getattr(item, key), f"{where}[{i}].{key}", UNITS[key],
               f"{item.name}: {first_line(field_doc(FixedCost, key))}", USD)
@@ -60,17 +68,17 @@ def deal(a: Assumptions, w: Workload, jobs: list[Job]) -> None:
     _items(a, w.fixed_costs, ("fixed_costs",))
 
 
-def candidate_deal(a: Assumptions, n: int, job: Job) -> None:
-    """A candidate's discount, tokenizer and own fixed costs."""
-    c, fields = job.candidate, descriptions(Candidate)
-    at = f"candidates[{n - 1}]"
+def candidate_deal(a: Assumptions, path: tuple[str | int, ...], c: Pricing) -> None:
+    """A candidate's (or its stage's or step's) discount, tokenizer and own fixed costs."""
+    fields = descriptions(Candidate)
+    at = dotted(path)
     if c.discount is not None:
-        a.add(f"discount_{n}", c.discount, f"{at}.discount", "share of list charges",
+        a.add(f"discount_{tag_of(path)}", c.discount, f"{at}.discount", "share of list charges",
               first_line(fields["discount"]))
     if c.tokenizer is not None:
         a.add(None, c.tokenizer, f"{at}.tokenizer", "tokenizer name",
               first_line(fields["tokenizer"]) + " Selects tokenizer ratios on Rates (not live).")
-    _items(a, c.fixed_costs, ("candidates", n - 1, "fixed_costs"))
+    _items(a, c.fixed_costs, (*path, "fixed_costs"))
 
 
 def amount_formula(c: Formulas, path: tuple[str | int, ...], item: FixedCost) -> tuple[str, str]:
@@ -99,7 +107,7 @@ def deal_rows(c: Formulas, tail: dict[str, Any]) -> dict[str, Any]:
     if discount is not None:
         listed = b.add("List charges", Formula(tail["period_cost"]), USD, "breakdown.list_charges", tail["period_how"],
                        "USD per period")
-        d = b.add("Discount", Formula(f"discount_{c.n}"), SHARE, "breakdown.discount", f"input discount_{c.n}", "share")
+        d = b.add("Discount", Formula(c.name("discount")), SHARE, "breakdown.discount", f"input {c.name('discount')}", "share")
         b.add("Discount amount", Formula(f"{listed}*{d}"), USD, "breakdown.discount_amount", "list charges × discount",
               "USD per period")
         tail = {**tail, "period_cost": listed}
@@ -121,18 +129,19 @@ def deal_rows(c: Formulas, tail: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def contract_row(c: Formulas, period: str) -> None:
-    """The term's bill, one-offs counted once (tco/engine/contract.py), when the workload has term_months."""
+def contract_row(c: Formulas, period: str, more: list[Formulas] | None = None) -> None:
+    """The term's bill, one-offs counted once (tco/engine/contract.py), when the workload has term_months; `more`:
+    the stages or steps, whose own one-offs count too."""
     job = c.job
     if job.workload.term_months is None:
         return
     spread, whole = [], []
-    for path, item in job.fixed_costs:
-        if item.one_off is not None:
-            spread.append(f"({amount_formula(c, path, item)[0]})")
-            whole.append(item_names(path)[0])
+    for each in (c, *(more or [])):
+        for path, item in each.job.fixed_costs:
+            if item.one_off is not None:
+                spread.append(f"({amount_formula(each, path, item)[0]})")
+                whole.append(item_names(path)[0])
     less = "".join(f"-{s}" for s in spread)
     once = "".join(f"+{w}" for w in whole)
-    c.b.add("Contract cost", Formula(f"term_months*({period}{less})/months_per_period{once}"), USD, "contract_cost", "term_months × (period cost − spread one-offs) / months + one-offs once",
-            "USD per term")
-
+    c.b.add("Contract cost", Formula(f"term_months*({period}{less})/months_per_period{once}"), USD, "contract_cost",
+            "term_months × (period cost − spread one-offs) / months + one-offs once", "USD per term")

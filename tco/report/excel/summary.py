@@ -132,7 +132,7 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
         for key, _, fmt in cols:
             value = values[key] if key in values else Formula(f"Calc!{refs[key]}", figure(result, key))
             cell = put(ws.cell(r, number[key]), value, fmt)
-            cell.alignment = Alignment(wrap_text=key in ("candidate", "offer"), vertical="top")
+            cell.alignment = Alignment(wrap_text=key in WRAPPED, vertical="top")
     be = col("break_even_success_rate")
     mark_when_stale(ws, [f"{be}{first}:{be}{last}", "A3"])
     row = last + 2
@@ -156,11 +156,11 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
     for i, (_, _, fmt) in enumerate(cols, 1):
         dim = ws.column_dimensions[get_column_letter(i)]
         dim.width = max(dim.width or 0, 6 if fmt == COUNT else 10 if fmt else 8)
-    for key in ("candidate", "offer"):  # wrapped, so not fitted above
+    for key, cap in WRAPPED.items():  # wrapped, so not fitted above
         longest = max(len(str(ws.cell(r, number[key]).value)) for r in range(first, last + 1))
-        ws.column_dimensions[col(key)].width = min(longest + 2, NAME_WIDTH)
+        ws.column_dimensions[col(key)].width = min(longest + 2, cap)
     for r in range(first, last + 1):
-        tall(ws, r, [number["candidate"], number["offer"]])
+        tall(ws, r, [number[key] for key in WRAPPED])
     width_cm = min(CHART_WIDTH_CM, (columns_width_cm(ws, printed) - 2 * GAP_CM) / 3)  # three side by side
     end = place(ws, charts(ws, number, first, last, width_cm), row, printed)
     page_setup(ws, printed, end, "6:7")
@@ -168,6 +168,8 @@ def summary(ws: Worksheet, doc: dict[str, Any], order: list[int], jobs: list[Job
 
 NAME_WIDTH = 23
 """Candidate and offer names wrap past this many characters."""
+WRAPPED = {"candidate": NAME_WIDTH, "offer": NAME_WIDTH, "scheme": 18}
+"""Columns that wrap, and past how many characters (a route's schemes join: per_resolution+per_token)."""
 CHART_WIDTH_CM = 16
 
 

@@ -50,14 +50,14 @@ def build(comparison: Comparison, source: WorkloadFile, tokenizers: Tokenizers |
     if sim is not None:
         simulation(wb.create_sheet("Simulation"), doc, sim, ranked_by(comparison.results, "cost_per_completed_task"))
     assumptions = Assumptions(wb, w, {i.key: i.range.describe() for i in comparison.inputs})
-    assumptions.fill(jobs)
+    assumptions.fill(plans)
     rates = Rates(wb, books)
     calc = Calc(wb, rates)
     for n, (job, result) in enumerate(zip(plans, results, strict=True), 1):
-        if isinstance(job, Job) and job.rates is None:
+        if isinstance(job, Job):
             calc.candidate(n, job, result)
         else:
-            calc.as_computed(n, job, result)
+            calc.architecture(n, job, result)
     index = {id(r): n for n, r in enumerate(results, 1)}
     order = [index[id(r)] for r in ranked_by(results, "cost_per_completed_task")]
     summary(summary_ws, doc, order, jobs, results, calc.blocks, books)
