@@ -365,6 +365,19 @@ def reach(names: list[str]) -> list[str]:
     return ["1", *("*".join(f"(1-{x})" for x in names[:k]) for k in range(1, len(names)))]
 
 
+def attempt_blocks(c: Formulas) -> list[tuple[str, Formulas]]:
+    """(P(reach attempt k), attempt k's inputs) for attempts that consume differently (`Job.attempt_jobs`); else
+    the one block as given, made E times."""
+    job = c.job
+    if not job.attempt_tasks:
+        return [(c.b.refs["breakdown.expected_attempts"], c)]
+    tag, attempts = c.attempts_given()
+    names = c.rate_names()
+    assert names is not None
+    return [(r, Formulas(one, c.result, c.n, c.rates, c.b, [(f"{tag}_attempt_{k}", attempt), *c.layers[:-1]], c.tasks))
+            for k, (r, (_, one), attempt) in enumerate(zip(reach(names), job.attempt_jobs(), attempts, strict=True), 1)]
+
+
 def attempts_rows(c: Formulas, ratio: str) -> dict[str, Any]:
     """Attempts that consume differently (tco/engine/per_token.py bill): each attempt's charge A_k over its own
     inputs (`key_tag_attempt_k`), billed Σ_k P(reach k) · A_k per task, the failed ones P(reach k)(1 − s_k) · A_k."""
@@ -710,18 +723,21 @@ def spillover_rows(c: Formulas, offer_id: str | None, share: str, fixed: str, fi
     """The spill-over rows of capacity billed whether used or not (tco/engine/provisioned.py spillover): the
     period cost and how it is built."""
     b, job = c.b, c.job
-    E = b.refs["breakdown.expected_attempts"]
     spill = job.selection.find(offer_id) if offer_id is not None else None
     spills_now = bool(c.result.breakdown.get("spill_share"))
     if spill is not None and isinstance(spill.offer, PerTokenOffer) and (spills_now or fixed_capacity):
         b.add("Spill-over offer", offer_id, None, "breakdown.spillover_offer", "serves demand above capacity (not live)")
         c.rates.text(spill, "tokenizer", spill.offer.tokenizer)
-        charges, note = c.call_charge(spill, c.ratio(spill.offer.tokenizer), batch=False)  # overflow is real-time
+        ratio = c.ratio(spill.offer.tokenizer)
+        made = []
+        for r, each in attempt_blocks(c):  # one block, E times, unless attempts consume differently
+            charges, note = each.call_charge(spill, ratio, batch=False)  # overflow is real-time
+            call = "+".join(f"({charges[k]})" for k in KIND_NAMES)
+            made.append(f"{r}*({each.calls_per_attempt()})*({call})")
         b.add("Spill-over rate card", note, None, None, TIER_NOTE)
-        call = "+".join(f"({charges[k]})" for k in KIND_NAMES)
-        cost = b.add("Spill-over cost", Formula(f"{c.tasks}*{E}*({c.calls_per_attempt()})*({call})*{share}"), USD,
-                     "breakdown.spillover_cost", "tasks × E × spill-over attempt charge × spill share",
-                     "USD per period")
+        cost = b.add("Spill-over cost", Formula(f"{c.tasks}*({'+'.join(made)})*{share}"), USD,
+                     "breakdown.spillover_cost", "tasks × Σ_k P(reach attempt k) × spill-over attempt charge × spill "
+                     "share", "USD per period")
         return f"{fixed}+{cost}", f"{fees} + spill-over cost"
     if fixed_capacity:
         what = f"{offer_id} is not a per_token offer in force" if offer_id is not None else "the offer has no spillover_offer"
@@ -759,8 +775,18 @@ def self_hosted_rows(c: Formulas) -> dict[str, Any]:
     rspa = b.add("Replica-seconds per attempt", Formula(f"({c.calls_per_attempt()})*({prefill}/{pre_tps}+{output}/{out_tps})"),
                  NUMBER, "breakdown.replica_seconds_per_attempt",
                  "calls per attempt × (prefill / prefill tok/s + output / output tok/s)", "seconds")
-    demand = b.add("Demand", Formula(f"{c.tasks}*{E}*{rspa}"), NUMBER, "breakdown.demand_replica_seconds",
-                   "tasks × E × replica-seconds per attempt", "replica-seconds")
+    if job.attempt_tasks:  # each attempt's own tokens (tco/engine/self_hosted.py)
+        ratio = c.ratio(offer.tokenizer)
+        seconds = []
+        for r, each in attempt_blocks(c):
+            t = each.tokens(ratio)
+            seconds.append(f"{r}*({each.calls_per_attempt()})*(({t['I']}*(1-{t['h']})+{t['W']})/{pre_tps}"
+                           f"+({t['O']}+{t['R']})/{out_tps})")
+        demand = b.add("Demand", Formula(f"{c.tasks}*({'+'.join(seconds)})"), NUMBER, "breakdown.demand_replica_seconds",
+                       "tasks × Σ_k P(reach attempt k) × attempt k's replica-seconds", "replica-seconds")
+    else:
+        demand = b.add("Demand", Formula(f"{c.tasks}*{E}*{rspa}"), NUMBER, "breakdown.demand_replica_seconds",
+                       "tasks × E × replica-seconds per attempt", "replica-seconds")
     util = setting("target_utilisation", "target_utilisation", offer.target_utilisation, "share of replica time", SHARE)
     per_replica = f"hours_per_period*3600*{util}"
     fixed_replicas = "replicas" in given
