@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -53,3 +54,11 @@ def test_examples_cover_every_scheme(tco):
         results = json.loads(tco("compare", str(example), "--format", "json").out)["results"]
         schemes |= {scheme for r in results for scheme in r["scheme"].split("+")}  # a route's stages: a+b
     assert schemes == {"per_token", "seat", "credit", "per_resolution", "per_conversation", "provisioned", "self_hosted"}
+
+
+def test_a_verdict_on_sub_cent_tasks_keeps_its_significant_places(tco):
+    # the self-hosted example's candidates differ by fractions of a cent per task
+    doc = json.loads(tco("compare", "examples/self-hosted.yaml", "--format", "json").out)
+    text = doc["verdict"]["text"]
+    assert "$0.00 " not in text and "$0.05 " not in text
+    assert re.search(r"cheapest per completed task at \$0\.0\d{4},", text), text

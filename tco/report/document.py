@@ -10,7 +10,7 @@ from tco import __version__
 from tco.engine.compare import FIGURES, CandidateResult, Comparison, verdict
 from tco.engine.inputs import Input
 from tco.files.workloads import WorkloadFile
-from tco.report.text import WIDE
+from tco.report.text import WIDE, money
 
 if TYPE_CHECKING:
     from tco.engine.simulate import CandidateSpread, Simulation
@@ -97,20 +97,21 @@ def simulation(sim: Simulation) -> dict[str, Any]:
 
 def verdict_text(comparison: Comparison) -> str:
     v = verdict(comparison)
+    usd = lambda amount: money(str(amount))  # noqa: E731 - sub-dollar amounts keep four significant places
     best = v.best
-    text = f"{best.candidate} is cheapest per completed task at ${best.cost_per_completed_task:,.2f}"
+    text = f"{best.candidate} is cheapest per completed task at {usd(best.cost_per_completed_task)}"
     if v.runner_up is not None and not v.margin:
-        text = f"{best.candidate} and {v.runner_up.candidate} tie as cheapest per completed task at ${best.cost_per_completed_task:,.2f}"
+        text = f"{best.candidate} and {v.runner_up.candidate} tie as cheapest per completed task at {usd(best.cost_per_completed_task)}"
     elif v.runner_up is not None:
         share = v.margin / v.runner_up.cost_per_completed_task * 100 if v.runner_up.cost_per_completed_task else 0
-        text += f", ${v.margin:,.2f} ({share:.1f}%) below {v.runner_up.candidate}"
+        text += f", {usd(v.margin)} ({share:.1f}%) below {v.runner_up.candidate}"
     if v.beats_human is None:
         text += "; no people's costs were given, so this compares vendors only."
     elif v.beats_human:
         saving = best.human_baseline - best.cost_per_completed_task
-        text += f"; ${saving:,.2f} below a person doing the task by hand (${best.human_baseline:,.2f})."
+        text += f"; {usd(saving)} below a person doing the task by hand ({usd(best.human_baseline)})."
     else:
-        text += f"; no candidate beats a person doing the task by hand (${best.human_baseline:,.2f})."
+        text += f"; no candidate beats a person doing the task by hand ({usd(best.human_baseline)})."
     return text
 
 
