@@ -57,7 +57,7 @@ def spillover(job: Job, offer_id: str | None, share: Any, more: str) -> tuple[An
         raise job.error("offer", f"demand spills over capacity to {offer_id}, which is not a per_token offer in force "
                                  f"on {job.selection.as_of}; buy more {more} or pick another --as-of")
     charges = [(p, attempt_charge(spill_ref.offer, one, shares={})) for p, one in job.attempt_jobs()]
-    warnings = charges[0][1][2]
+    warnings = list(dict.fromkeys(w for _, (_, _, ws) in charges for w in ws))  # every attempt's, once each
     cost = job.tasks * sum((p * A for p, (A, _, _) in charges), Decimal(0)) * share
     return cost, {"spillover_offer": offer_id, "spillover_cost": cost}, warnings
 

@@ -35,8 +35,8 @@ def setting(job: Job, key: str) -> Any:
 def replica_cost(job: Job, offer: SelfHostedOffer) -> tuple[Any, dict[str, object]]:
     """What one replica costs over the period: its hourly price × hours, or owned hardware's amortised capex,
     power and operations."""
-    hourly = setting(job, "instance_hour")
     if offer.owned is None:
+        hourly = setting(job, "instance_hour")
         return hourly * job.hours, {"instance_hour": hourly}
     if job.candidate.hosting is not None and job.candidate.hosting.instance_hour is not None:
         raise job.error("hosting.instance_hour", f"{job.ref.id} is owned hardware, not rented by the hour; "
