@@ -220,7 +220,7 @@ def _books(arch: Architecture) -> tuple[BookFile, ...]:
 
 def evaluate(arch: Architecture) -> Any:
     """The candidate's result, with `breakdown.route` or `breakdown.chain`: each stage's or step's own figures."""
-    from tco.engine.compare import CandidateResult, Risk, volume_bearer
+    from tco.engine.compare import CandidateResult, risk_of
 
     total, bills = bill(arch)
     E, S = arch.E, arch.S
@@ -262,13 +262,7 @@ def evaluate(arch: Architecture) -> Any:
         human_baseline=baseline,
         period_cost=total.period_cost,
         period_tco=arch.tasks * cpct,
-        risk=Risk(
-            fixed_commitment=total.fixed_commitment,
-            variable_spend=total.period_cost - total.fixed_commitment,
-            customer_failure_spend=total.customer_failure_spend,
-            failure_bearer=total.failure_bearer,
-            volume_bearer=volume_bearer(total),
-        ),
+        risk=risk_of(total),
         breakdown={"expected_attempts": E, "task_success_rate": S, arch.kind: legs, **total.breakdown},
         warnings=total.warnings + _latency_warnings(arch, seconds),
         pricebook=arch.legs[0].ref.source,

@@ -142,6 +142,17 @@ def volume_bearer(bill: Bill) -> Bearer:
     return "shared"
 
 
+def risk_of(bill: Bill) -> Risk:
+    """Who pays for what in `bill`: its fixed and variable spend, failure spend and bearers."""
+    return Risk(
+        fixed_commitment=bill.fixed_commitment,
+        variable_spend=bill.period_cost - bill.fixed_commitment,
+        customer_failure_spend=bill.customer_failure_spend,
+        failure_bearer=bill.failure_bearer,
+        volume_bearer=volume_bearer(bill),
+    )
+
+
 def evaluate(job: Job | Architecture) -> CandidateResult:
     if not isinstance(job, Job):
         return architecture.evaluate(job)
@@ -169,13 +180,7 @@ def evaluate(job: Job | Architecture) -> CandidateResult:
         human_baseline=baseline,
         period_cost=bill.period_cost,
         period_tco=job.tasks * cpct,
-        risk=Risk(
-            fixed_commitment=bill.fixed_commitment,
-            variable_spend=bill.period_cost - bill.fixed_commitment,
-            customer_failure_spend=bill.customer_failure_spend,
-            failure_bearer=bill.failure_bearer,
-            volume_bearer=volume_bearer(bill),
-        ),
+        risk=risk_of(bill),
         breakdown={"expected_attempts": E, "task_success_rate": S, **bill.breakdown},
         warnings=job.notices + bill.warnings + architecture._latency_warnings(job, seconds),
         pricebook=job.ref.source,

@@ -62,6 +62,22 @@ def spillover(job: Job, offer_id: str | None, share: Any, more: str) -> tuple[An
     return cost, {"spillover_offer": offer_id, "spillover_cost": cost}, warnings
 
 
+def capacity_bill(job: Job, fixed: Any, offer_id: str | None, share: Any, more: str, breakdown: dict[str, object],
+                  warnings: list[str]) -> Bill:
+    """Capacity billed whether used or not (`fixed`, the customer's commitment) plus the spill-over of `share` of
+    the demand; failed attempts' share of the whole bill is failure spend, the customer's."""
+    spill_cost, spill_breakdown, spill_warnings = spillover(job, offer_id, share, more)
+    period = fixed + spill_cost
+    return Bill(
+        period_cost=period,
+        fixed_commitment=fixed,
+        customer_failure_spend=period * job.failed_attempt_share,
+        failure_bearer="customer",
+        breakdown=breakdown | spill_breakdown,
+        warnings=tuple(warnings + spill_warnings),
+    )
+
+
 def bill(job: Job) -> Bill:
     offer = job.ref.offer
     assert isinstance(offer, ProvisionedOffer)
@@ -90,15 +106,4 @@ def bill(job: Job) -> Bill:
         "unit_cost_per_period": unit_cost, "capacity_fees": fixed,
         "utilisation": average * (1 - share) / capacity, "spill_share": share,
     }
-    spill_cost, spill_breakdown, spill_warnings = spillover(job, offer.spillover_offer, share, "`units:`")
-    breakdown |= spill_breakdown
-    warnings += spill_warnings
-    period = fixed + spill_cost
-    return Bill(
-        period_cost=period,
-        fixed_commitment=fixed,
-        customer_failure_spend=period * job.failed_attempt_share,
-        failure_bearer="customer",
-        breakdown=breakdown,
-        warnings=tuple(warnings),
-    )
+    return capacity_bill(job, fixed, offer.spillover_offer, share, "`units:`", breakdown, list(warnings))

@@ -14,7 +14,7 @@ from tco.engine.bill import Bill
 from tco.engine.elementwise import ceil, maximum, possibly, ratio
 from tco.engine.job import Job
 from tco.engine.per_token import call_tokens, calls_per_attempt, tokenizer_ratio
-from tco.engine.provisioned import spillover
+from tco.engine.provisioned import capacity_bill
 from tco.models.pricebook import SelfHostedOffer
 
 SECONDS_PER_HOUR = Decimal(3600)
@@ -86,14 +86,4 @@ def bill(job: Job) -> Bill:
         "replica_cost_per_period": unit_cost, **cost_parts, "replica_fees": fixed,
         "utilisation": demand * (1 - share) / (replicas * job.hours * SECONDS_PER_HOUR), "spill_share": share,
     }
-    spill_cost, spill_breakdown, spill_warnings = spillover(job, offer.spillover_offer, share, "`hosting.replicas:`")
-    breakdown |= spill_breakdown
-    period = fixed + spill_cost
-    return Bill(
-        period_cost=period,
-        fixed_commitment=fixed,
-        customer_failure_spend=period * job.failed_attempt_share,
-        failure_bearer="customer",
-        breakdown=breakdown,
-        warnings=tuple(warnings + spill_warnings),
-    )
+    return capacity_bill(job, fixed, offer.spillover_offer, share, "`hosting.replicas:`", breakdown, list(warnings))
