@@ -22,8 +22,9 @@ from tco.models.workload import (
     Workload,
 )
 
-NO_PEOPLE = Human(hourly_cost=Decimal(0), task_minutes=Decimal(0))
-"""A workload without `human`: people's costs are zero (a candidate's `human:` still sets its own)."""
+NO_PEOPLE = Human.model_construct(hourly_cost=Decimal(0), task_minutes=Decimal(0))
+"""A workload without `human`: people's costs are zero (a candidate's `human:` still sets its own). Built without
+validation, which would build Human's validator at import."""
 
 SCHEME_KEYS = {
     "term": ("seat", "provisioned"),

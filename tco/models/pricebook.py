@@ -248,7 +248,7 @@ class TokenWeights(Strict):
 class Throughput(Strict):
     tokens_per_minute_per_unit: Positive
     """Weighted tokens per minute one unit sustains."""
-    weights: TokenWeights = TokenWeights()
+    weights: TokenWeights = TokenWeights.model_construct()  # not TokenWeights(): that builds its validator at import
 
 
 class ProvisionedOffer(OfferBase):
