@@ -60,6 +60,12 @@ def genai_prices_argv() -> tuple[list[str], str]:
     return [sys.executable, "-c", code], "genai-prices calc_price (Python API; the CLI extra is not installed)"
 
 
+def tco_argv() -> list[str]:
+    """The `tco` command as users run it (its console script, as genai-prices' is), else `python -m tco`."""
+    script = shutil.which("tco") or str(Path(sys.executable).with_name("tco"))
+    return [script] if Path(script).exists() else [sys.executable, "-m", "tco"]
+
+
 def grown_tree(root: Path, copies: int = COPIES) -> tuple[int, int]:
     """Copy the bundled tree into `root` with every vendor repeated `copies` more times; (files, offers)."""
     source = REPO / "pricebooks"
@@ -84,7 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     runs = parser.parse_args().runs
-    tco = [sys.executable, "-m", "tco", "compare", str(WORKLOAD)]
+    tco = [*tco_argv(), "compare", str(WORKLOAD)]
     gp_argv, gp_label = genai_prices_argv()
     no_cache = {**os.environ, "TCO_CACHE_DIR": ""}
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

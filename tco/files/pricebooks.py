@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from tco.errors import Problem, TcoError, nearest
-from tco.files.validation import validate
-from tco.files.yaml_source import Located, read_yaml
+from tco.files.validation import read_validated
+from tco.files.yaml_source import Documents
 from tco.models.catalog import BookFile, Catalog, Selection
 from tco.models.pricebook import PerTokenOffer, PriceBook, ProvisionedOffer, SeatOffer, SelfHostedOffer
 from tco.models.tokenizer import Tokenizer, TokenizerLayer, TokenizerTable
@@ -89,7 +89,7 @@ def load_catalog(root: Roots = None, in_force: dt.date | None = None) -> Catalog
             problems.append(Problem(display(r), None, "", found))
     if problems:
         raise TcoError(problems)
-    located: dict[str, Located] = {}
+    located = Documents()
     broken: set[str] = set()  # vendors with a file that could not be read or is invalid
     tokenizers = _tokenizers(roots, problems)
     only = None if in_force is None else _in_force_files(roots, in_force)
@@ -114,8 +114,7 @@ def _tokenizers(roots: list[Path], problems: list[Problem]) -> TokenizerTable | 
         if i and not path.exists():
             continue
         try:
-            doc = read_yaml(path, display(path))
-            tables.append(validate(TokenizerTable if i == 0 else TokenizerLayer, doc))
+            tables.append(read_validated(TokenizerTable if i == 0 else TokenizerLayer, path, display(path))[0])
         except TcoError as e:
             problems += e.problems
             return None
@@ -152,7 +151,7 @@ def _in_force_files(roots: list[Path], day: dt.date) -> set[Path]:
     return chosen
 
 
-def _read_tree(root: Path, problems: list[Problem], located: dict[str, Located], broken: set[str],
+def _read_tree(root: Path, problems: list[Problem], located: Documents, broken: set[str],
                only: set[Path] | None = None) -> dict[str, list[BookFile]]:
     """Every version of every vendor in one directory (or those of its files in `only`), oldest first."""
     books: dict[str, list[BookFile]] = {}
@@ -176,18 +175,17 @@ def _read_tree(root: Path, problems: list[Problem], located: dict[str, Located],
             if only is not None and path not in only:
                 continue
             try:
-                doc = read_yaml(path, name)
-                book = validate(PriceBook, doc)
+                book, sha256 = read_validated(PriceBook, path, name)
             except TcoError as e:
                 problems += e.problems
                 broken.add(folder.name)
                 continue
+            located.paths[name] = path
             if book.vendor != folder.name:
-                problems.append(doc.problem(("vendor",), f"is {book.vendor!r} but the file is in folder {folder.name!r}"))
+                problems.append(located[name].problem(("vendor",), f"is {book.vendor!r} but the file is in folder {folder.name!r}"))
             if book.version != version:
-                problems.append(doc.problem(("version",), f"is {book.version} but the file is named {path.name}"))
-            books.setdefault(folder.name, []).append(BookFile(book, name, doc.sha256))
-            located[name] = doc
+                problems.append(located[name].problem(("version",), f"is {book.version} but the file is named {path.name}"))
+            books.setdefault(folder.name, []).append(BookFile(book, name, sha256))
     for versions in books.values():
         versions.sort(key=lambda b: b.version)
     return books
@@ -257,7 +255,7 @@ def _dated_files(roots: list[Path], vendor: str) -> list[tuple[dt.date, Path]]:
     return laid_over(layers, version=lambda f: f[0]).get(vendor, [])
 
 
-def _read_vendors(root: Roots, as_of: dt.date, vendors: set[str]) -> tuple[Catalog, dict[str, Located]]:
+def _read_vendors(root: Roots, as_of: dt.date, vendors: set[str]) -> tuple[Catalog, Documents]:
     """For each vendor, and each vendor its offers refer to, the one version in force on `as_of`."""
     roots, name_all = _layers(root)
     problems: list[Problem] = []
@@ -265,7 +263,7 @@ def _read_vendors(root: Roots, as_of: dt.date, vendors: set[str]) -> tuple[Catal
     if tokenizers is None:
         raise TcoError(problems)
     books: dict[str, list[BookFile]] = {}
-    located: dict[str, Located] = {}
+    located = Documents()
     todo = sorted(vendors)
     while todo:
         vendor = todo.pop()
@@ -273,12 +271,11 @@ def _read_vendors(root: Roots, as_of: dt.date, vendors: set[str]) -> tuple[Catal
             continue
         version, path = max((f for f in _dated_files(roots, vendor) if f[0] <= as_of), key=lambda f: f[0])
         name = display(path)
-        doc = read_yaml(path, name)
-        book = validate(PriceBook, doc)
+        book, sha256 = read_validated(PriceBook, path, name)
         if (book.vendor, book.version) != (vendor, version):
             raise ValueError(name)
-        books[vendor] = [BookFile(book, name, doc.sha256)]
-        located[name] = doc
+        books[vendor] = [BookFile(book, name, sha256)]
+        located.paths[name] = path
         for offer in book.offers.values():
             refs = [getattr(offer, "spillover_offer", None), getattr(offer, "replacement", None),
                     *getattr(offer, "model_multipliers", {})]
@@ -286,7 +283,7 @@ def _read_vendors(root: Roots, as_of: dt.date, vendors: set[str]) -> tuple[Catal
     return Catalog(books, tokenizers, name_all), located
 
 
-def _cross_references(catalog: Catalog, located: dict[str, Located], broken: Collection[str] = ()) -> list[Problem]:
+def _cross_references(catalog: Catalog, located: Documents, broken: Collection[str] = ()) -> list[Problem]:
     """Names that must exist elsewhere in the tree: tokenizers, spill-over offers, multiplier keys, replacements.
 
     References to a vendor in `broken` (one of its files is unreadable or invalid) are not checked: that file's
@@ -300,28 +297,27 @@ def _cross_references(catalog: Catalog, located: dict[str, Located], broken: Col
     tokenizer_names = catalog.tokenizers.tokenizers
     for versions in catalog.books.values():
         for bf in versions:
-            doc = located[bf.file]
             for key, offer in bf.book.offers.items():
                 at = ("offers", key)
                 if offer.replacement is not None and (offer.replacement not in ids and _vendor(offer.replacement) not in broken
                                                       or offer.replacement == f"{bf.vendor}/{key}"):
                     why = "is this offer itself" if offer.replacement in ids else "is not a known offer id (vendor/offer)"
-                    problems.append(doc.problem(at + ("replacement",), f"{offer.replacement!r} {why}"
+                    problems.append(located[bf.file].problem(at + ("replacement",), f"{offer.replacement!r} {why}"
                                                 f"{nearest(offer.replacement, ids - {f'{bf.vendor}/{key}'})}"))
                 if isinstance(offer, (PerTokenOffer, ProvisionedOffer, SelfHostedOffer)) and offer.tokenizer not in tokenizer_names:
-                    problems.append(doc.problem(at + ("tokenizer",), f"unknown tokenizer {offer.tokenizer!r}"
+                    problems.append(located[bf.file].problem(at + ("tokenizer",), f"unknown tokenizer {offer.tokenizer!r}"
                                                 f"{nearest(offer.tokenizer, tokenizer_names)}"))
                 spill = offer.spillover_offer if isinstance(offer, (ProvisionedOffer, SelfHostedOffer)) else None
                 if spill is not None and spill not in per_token and _vendor(spill) not in broken:
                     why = "is not a per_token offer" if spill in ids else "is not a known offer"
-                    problems.append(doc.problem(at + ("spillover_offer",), f"{spill!r} {why}{nearest(spill, per_token)}"))
+                    problems.append(located[bf.file].problem(at + ("spillover_offer",), f"{spill!r} {why}{nearest(spill, per_token)}"))
                 if isinstance(offer, SeatOffer):
                     for model in offer.model_multipliers:
                         if model not in per_token and _vendor(model) not in broken:
-                            problems.append(doc.problem(at + ("model_multipliers", model),
+                            problems.append(located[bf.file].problem(at + ("model_multipliers", model),
                                                         f"{model!r} is not a per_token offer id{nearest(model, per_token)}"))
                     if offer.model_multipliers and (offer.allowance is None or offer.allowance.unit != "request"):
-                        problems.append(doc.problem(at + ("model_multipliers",), "model multipliers apply only to an allowance in unit request"))
+                        problems.append(located[bf.file].problem(at + ("model_multipliers",), "model multipliers apply only to an allowance in unit request"))
     return problems
 
 

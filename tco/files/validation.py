@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import types
 import typing
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, RootModel, Tag, ValidationError
 
 from tco.errors import Problem, TcoError, describe, nearest, shorten
 from tco.files import cache
-from tco.files.yaml_source import Located
+from tco.files.yaml_source import Located, read_bytes, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _kind(model: type[BaseModel]) -> str:
+    return f"{model.__module__}.{model.__qualname__}"
 
 
 def validate(model: type[M], located: Located) -> M:
     """Build `model` from a located YAML document, or raise every problem in it at once. A file's model is kept in
     the cache (tco.files.cache) and taken from it when the same file is checked again."""
-    kind = f"{model.__module__}.{model.__qualname__}"
+    kind = _kind(model)
     kept = cache.load(kind, located.sha256, model)
     if kept is not None and not located.problems:
         return kept
@@ -34,6 +40,17 @@ def validate(model: type[M], located: Located) -> M:
         raise TcoError(located.problems)
     cache.store(kind, located.sha256, result)
     return result
+
+
+def read_validated(model: type[M], path: Path, name: str) -> tuple[M, str]:
+    """A file's `model` and the SHA-256 of its bytes. A file checked before is answered from the cache without
+    parsing its YAML (only a file without problems is kept); any other is read and validated."""
+    sha256 = hashlib.sha256(read_bytes(path, name)).hexdigest()
+    kept = cache.load(_kind(model), sha256, model)
+    if kept is not None:
+        return kept, sha256
+    located = read_yaml(path, name)
+    return validate(model, located), located.sha256
 
 
 def problems(model: type[BaseModel], located: Located, error: ValidationError) -> list[Problem]:

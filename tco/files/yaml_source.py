@@ -70,6 +70,18 @@ def read_yaml(path: Path, display: str | None = None) -> Located:
     return located
 
 
+class Documents(dict[str, Located]):
+    """Located documents by display name, each read when first asked for: only a problem needs a file's lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: dict[str, Path] = {}
+
+    def __missing__(self, name: str) -> Located:
+        self[name] = read_yaml(self.paths[name], name)
+        return self[name]
+
+
 def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file, at most `limit` of them, or a `TcoError` saying why not.
 
