@@ -6,11 +6,11 @@ import os
 import shutil
 
 import pytest
-from conftest import REPO
+from conftest import FIXTURES, REPO
 
 from tco.errors import TcoError
 from tco.files import cache
-from tco.files.pricebooks import load_selection
+from tco.files.pricebooks import load_catalog, load_selection
 from tco.files.validation import validate
 from tco.files.yaml_source import read_yaml
 from tco.models.workload import Workload
@@ -72,6 +72,18 @@ def test_a_price_book_selection_from_the_cache_is_the_same(cache_dir):
     first = load_selection(None, dt.date(2026, 12, 1), ["anthropic/claude-sonnet-4.6"])
     again = load_selection(None, dt.date(2026, 12, 1), ["anthropic/claude-sonnet-4.6"])
     assert entries(cache_dir) and again.books == first.books and again.tokenizers == first.tokenizers
+
+
+def test_a_price_book_from_the_cache_still_names_the_line_of_a_problem(cache_dir, tmp_path):
+    tree = tmp_path / "pricebooks"
+    shutil.copytree(FIXTURES / "pricebooks", tree)
+    book = tree / "example" / "2026-01-01.yaml"
+    book.write_text(book.read_text().replace("tokenizer: o200k", "tokenizer: o200"))  # valid alone, not in the tree
+    for _ in range(2):  # read and checked, then the book from the cache: its lines are read only for the problem
+        with pytest.raises(TcoError) as raised:
+            load_catalog(tree)
+        assert [(p.line, p.field) for p in raised.value.problems] == [(10, "offers.x.tokenizer")]
+    assert any(entries(cache_dir))
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
