@@ -1,5 +1,2 @@
-"""The cost model: pure functions from models to results; exact Decimal, no I/O."""
-
-from tco.engine.compare import CandidateResult, Comparison, compare
-
-__all__ = ["CandidateResult", "Comparison", "compare"]
+"""The cost model: pure functions from models to results; exact Decimal, no I/O. Each module is imported by what
+uses it (`tco.engine.compare` for a comparison), so a command that prices runs does not load the whole engine."""

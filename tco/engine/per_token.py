@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from tco.engine.bill import Bill
 from tco.engine.elementwise import possibly, where
-from tco.engine.job import Job
 from tco.models.pricebook import PerTokenOffer, RateCard
+
+if TYPE_CHECKING:
+    from tco.engine.job import Job
 
 MILLION = Decimal(1_000_000)
 
