@@ -85,10 +85,12 @@ def _decimal(value: Decimal) -> str:
     return f"CAST({value.quantize(Decimal(1).scaleb(-RATE_PLACES)):f} AS DECIMAL(38, {RATE_PLACES}))"
 
 
-def _card_sql(card: RateCard, ratio: Decimal) -> str:
+def _card_sql(card: RateCard, ratio: Decimal, col: Any = str) -> str:
+    """SQL for the charge on `card` of the token counts in columns `col(kind)`."""
     r = _rates(card, ratio)
-    terms = [("(input_tokens - cached_input_tokens)", r["uncached"]), ("cached_input_tokens", r["cached"]),
-             ("cache_write_tokens", r["write"]), ("output_tokens", r["output"]), ("reasoning_tokens", r["reasoning"])]
+    terms = [(f"({col('input_tokens')} - {col('cached_input_tokens')})", r["uncached"]),
+             (col("cached_input_tokens"), r["cached"]), (col("cache_write_tokens"), r["write"]),
+             (col("output_tokens"), r["output"]), (col("reasoning_tokens"), r["reasoning"])]
     return "(" + " + ".join(f"{col} * {_decimal(rate)}" for col, rate in terms if rate) + ")" if any(r.values()) else "0"
 
 
@@ -123,6 +125,18 @@ def cost_sql(ref: OfferRef, ratio: Decimal, tier: str) -> str:
     return f"CASE {tier} {whens} ELSE {_card_sql(offer.rates, ratio)} END"
 
 
+def split_cost_sql(ref: OfferRef, ratio: Decimal) -> str:
+    """SQL for the charge of calls' summed token counts on the offer, given apart for each long-context tier: `kind`
+    the counts of all the calls, `kind_tK` those of the calls at tier K (the rest are at none)."""
+    offer = ref.offer
+    assert isinstance(offer, PerTokenOffer)
+    tiers = _tiers(ref)
+    if not tiers:
+        return _card_sql(offer.rates, ratio)
+    below = _card_sql(offer.rates, ratio, lambda k: f"({k} - {' - '.join(f'{k}_t{j}' for j in range(1, len(tiers) + 1))})")
+    return "(" + " + ".join([below, *(_card_sql(t.rates, ratio, lambda k, j=j: f"{k}_t{j}") for j, t in enumerate(tiers, 1))]) + ")"
+
+
 @dataclass(frozen=True)
 class Pricing:
     """How records' model names map to offers, and the tokenizer ratios to convert their counts."""
@@ -143,13 +157,14 @@ class Pricing:
     def unpriced(self) -> list[str]:
         return sorted(n for n, r in self.models.items() if r is None)
 
-    def _by_model(self, sql: Any, default: str) -> str:
-        """CASE over the model names: `sql(ref)` for each priced one (names sharing an expression share a WHEN)."""
+    def _by_model(self, sql: Any, default: str, column: str = "model") -> str:
+        """CASE over the model names in `column`: `sql(ref)` for each priced one (names sharing an expression share
+        a WHEN)."""
         shared: dict[str, list[str]] = {}
         for name, ref in sorted(self.models.items()):
             if ref is not None:
                 shared.setdefault(sql(ref), []).append(name)
-        whens = [f"WHEN model IN ({', '.join(lit(n) for n in names)}) THEN {expr}" for expr, names in shared.items()]
+        whens = [f"WHEN {column} IN ({', '.join(lit(n) for n in names)}) THEN {expr}" for expr, names in shared.items()]
         return f"CASE {' '.join(whens)} ELSE {default} END" if whens else default
 
     def own_tier_sql(self) -> str:
@@ -160,9 +175,18 @@ class Pricing:
         """The list price of token counts on the offer their model names (NULL where the books have none)."""
         return self._by_model(lambda ref: cost_sql(ref, Decimal(1), tier), "CAST(NULL AS DECIMAL(38, 20))")
 
-    def offer_sql(self) -> str:
-        """Each call's offer id, or its model name where no offer matches."""
-        return self._by_model(lambda ref: lit(ref.id), "model")
+    def own_split_cost_sql(self) -> str:
+        """`own_cost_sql` of counts summed apart per tier (`split_cost_sql`)."""
+        return self._by_model(lambda ref: split_cost_sql(ref, Decimal(1)), "CAST(NULL AS DECIMAL(38, 20))")
+
+    @property
+    def tiers(self) -> int:
+        """The most long-context tiers any of the models' offers has."""
+        return max((len(_tiers(r)) for r in self.models.values() if r is not None), default=0)
+
+    def offer_sql(self, column: str = "model") -> str:
+        """The offer id of the model named in `column`, or that name where no offer matches."""
+        return self._by_model(lambda ref: lit(ref.id), column, column)
 
     def _converted(self, ref: OfferRef, sql: Any) -> str:
         """`sql(ratio)` for each tokenizer the records' models count in, converted to `ref`'s (o200k where unknown)."""
@@ -205,39 +229,56 @@ def _where(since: str | None) -> str:
     return f"WHERE timestamp >= CAST({lit(since)} AS TIMESTAMP)" if since else ""
 
 
+RUN_KEYS = {"model": "model", "candidate": "candidate", "workflow": "workflow", "day": "CAST(day AS VARCHAR)"}
+"""Each grouping's key of a run, from its row in `runs`."""
+CALL_KEYS = {"model": "model", "candidate": "model", "workflow": "workflow",
+             "day": "CAST(CAST(timestamp AS DATE) AS VARCHAR)"}
+"""Each grouping's key of one call on its own: its run's key wherever a run's calls agree on it."""
+MIXED = {"model": "MIN(model) <> MAX(model)", "candidate": "MIN(model) <> MAX(model)",
+         "workflow": "MIN(workflow) <> MAX(workflow) OR COUNT(workflow) NOT IN (0, COUNT(*))",
+         "day": "CAST(MIN(timestamp) AS DATE) <> CAST(MAX(timestamp) AS DATE) OR COUNT(timestamp) NOT IN (0, COUNT(*))"}
+"""Over a run's calls: whether they may disagree on the key (a run of several models, workflows or days, or some
+calls without one)."""
+PACK = 1_000_000_000_000_000_000
+"""A run's primary model is the smallest `PACK - calls` followed by the name: 18 digits for any count of calls."""
+
+
 def _runs_cte(pricing: Pricing, since: str | None, by: str) -> str:
-    """CTEs `per_tier` (each run's calls of one model at one long-context tier, summed), `per_model` (the same with
-    their offer, priced), `runs` (one row per run, keyed by group `grp`), `keyed` (calls with their run's group) and
-    `tasks`. Each CTE reads the calls or the one before it once (`keyed` reads `calls` again rather than keep a
-    copy of every call). A run that calls several models is grouped under the one it calls most (ties: the first by
-    name)."""
-    key = {"model": "p.model", "candidate": "p.candidate", "workflow": "r.workflow", "day": "CAST(r.day AS VARCHAR)"}[by]
-    sums = ", ".join(f"SUM({k}) AS {k}" for k in KINDS)
+    """CTEs `runs` (one row per run, keyed by group `grp`; `mixed` where its calls' own keys may differ from it)
+    and `tasks`. The calls are read once, grouped by run, each kind of token summed over all of a run's calls and
+    apart over those at each long-context tier: that prices a run of one model. Only the runs of several models
+    are read again, per model (to price each and find the one a run calls most: ties, the first by name)."""
+    t = range(1, pricing.tiers + 1)
     call_sums = ", ".join(f"CAST(SUM({k}) AS BIGINT) AS {k}" for k in KINDS)  # not 128-bit: the later sums are faster
-    return f"""per_tier AS (
-  SELECT run_id, model, tier, MIN(task_id) AS task_id, MIN(workflow) AS workflow,
-         MIN(timestamp) AS first_at, MAX(timestamp) AS last_at, COUNT(*) AS calls,
+    tier_sums = "".join(f", CAST(SUM(CASE WHEN tier = {j} THEN {k} ELSE 0 END) AS BIGINT) AS {k}_t{j}" for j in t for k in KINDS)
+    tiered = f"SELECT *, {pricing.own_tier_sql()} AS tier FROM calls {_where(since)}"
+    columns = ("run_id, task_id, workflow, day, first_at, last_at, calls, first_calls, retry_calls, calls_with_attempt, "
+               "success, cost, " + ", ".join(KINDS) + ", mixed")
+    return f"""by_run AS (
+  SELECT run_id, MIN(model) AS model, MAX(model) AS last_model, MIN(task_id) AS task_id, MIN(workflow) AS workflow,
+         CAST(MIN(timestamp) AS DATE) AS day, MIN(timestamp) AS first_at, MAX(timestamp) AS last_at, COUNT(*) AS calls,
          SUM(CASE WHEN attempt IS NULL OR attempt = 1 THEN 1 ELSE 0 END) AS first_calls,
          SUM(CASE WHEN attempt > 1 THEN 1 ELSE 0 END) AS retry_calls, COUNT(attempt) AS calls_with_attempt,
-         BOOL_OR(success) AS success, COUNT(cost) AS costed_calls, SUM(cost) AS cost, {call_sums}
-  FROM (SELECT *, {pricing.own_tier_sql()} AS tier FROM calls {_where(since)}) AS tiered GROUP BY run_id, model, tier
+         BOOL_OR(success) AS success, CASE WHEN COUNT(cost) = COUNT(*) THEN SUM(cost) END AS cost, {call_sums}{tier_sums},
+         {MIXED[by]} AS mixed
+  FROM ({tiered}) AS tiered GROUP BY run_id
 ), per_model AS (
-  SELECT *, {pricing.offer_sql()} AS candidate, {pricing.own_cost_sql("tier")} AS list_cost FROM per_tier
-), primary_model AS (
-  SELECT run_id, model, candidate FROM (
-    SELECT run_id, model, candidate, ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY SUM(calls) DESC, model) AS k
-    FROM per_model GROUP BY run_id, model, candidate) AS ranked WHERE k = 1
+  SELECT run_id, model, COUNT(*) AS calls, {call_sums}{tier_sums}
+  FROM (SELECT c.*, {pricing.own_tier_sql()} AS tier
+        FROM calls AS c JOIN (SELECT run_id FROM by_run WHERE model <> last_model) AS several ON several.run_id = c.run_id
+        {_where(since)}) AS tiered
+  GROUP BY run_id, model
+), several_models AS (
+  SELECT run_id, SUBSTRING(MIN(CAST({PACK} - calls AS VARCHAR) || model), 19) AS model,
+         CASE WHEN COUNT(list_cost) = COUNT(*) THEN SUM(list_cost) END AS list_cost
+  FROM (SELECT run_id, model, calls, {pricing.own_split_cost_sql()} AS list_cost FROM per_model) AS priced GROUP BY run_id
 ), run_rows AS (
-  SELECT run_id, MIN(task_id) AS task_id, MIN(workflow) AS workflow, CAST(MIN(first_at) AS DATE) AS day,
-         MIN(first_at) AS first_at, MAX(last_at) AS last_at, SUM(calls) AS calls, SUM(first_calls) AS first_calls,
-         SUM(retry_calls) AS retry_calls, SUM(calls_with_attempt) AS calls_with_attempt, BOOL_OR(success) AS success,
-         CASE WHEN SUM(costed_calls) = SUM(calls) THEN SUM(cost) END AS cost,
-         CASE WHEN COUNT(list_cost) = COUNT(*) THEN SUM(list_cost) END AS list_cost, {sums}
-  FROM per_model GROUP BY run_id
+  SELECT {columns}, model, {pricing.own_split_cost_sql()} AS list_cost FROM by_run WHERE model = last_model
+  UNION ALL
+  SELECT {", ".join("r." + c for c in columns.split(", "))}, m.model, m.list_cost
+  FROM by_run AS r JOIN several_models AS m ON m.run_id = r.run_id
 ), runs AS (
-  SELECT r.*, COALESCE({key}, '(none)') AS grp FROM run_rows AS r JOIN primary_model AS p ON p.run_id = r.run_id
-), keyed AS (
-  SELECT c.*, r.grp FROM calls AS c JOIN runs AS r ON r.run_id = c.run_id {_where(since)}
+  SELECT *, COALESCE({RUN_KEYS[by]}, '(none)') AS grp FROM (SELECT *, {pricing.offer_sql()} AS candidate FROM run_rows) AS r
 ), tasks AS (
   SELECT grp, task_id, COUNT(*) AS runs, BOOL_OR(success) AS success,
          CASE WHEN COUNT(cost) = COUNT(*) THEN SUM(cost) END AS cost,
@@ -266,6 +307,8 @@ def summary_sql(pricing: Pricing, by: str = "model", since: str | None = None) -
     token_pcts = ",\n         ".join(
         f"MIN(CASE WHEN kind = {i} AND {percentile_sql(q, 'upto', 'total')} THEN value END) AS {k}_{name}"
         for i, k in enumerate(KINDS) for name, q in QUANTILES.items())
+    own = CALL_KEYS[by]
+    own_grp = f"COALESCE({pricing.offer_sql('own') if by == 'candidate' else 'own'}, '(none)')"
     return f"""WITH {_runs_cte(pricing, since, by)},
 run_stats AS (
   SELECT grp, COUNT(*) AS runs, SUM(CASE WHEN success IS NOT NULL THEN 1 ELSE 0 END) AS runs_with_outcome,
@@ -277,9 +320,19 @@ run_stats AS (
          MIN(first_at) AS first_at, MAX(last_at) AS last_at,
          SUM(calls) AS calls, SUM(retry_calls) AS retry_calls, SUM(calls_with_attempt) AS calls_with_attempt, {sums}
   FROM runs GROUP BY grp
+), own_tally AS (
+  SELECT {own} AS own, kind, {value} AS value, COUNT(*) AS n
+  FROM calls CROSS JOIN (VALUES {kinds}) AS kinds(kind) {_where(since)} GROUP BY own, kind, {value}
+), mixed_tally AS (
+  SELECT {own} AS own, grp, kind, {value} AS value, COUNT(*) AS n
+  FROM (SELECT c.*, r.grp FROM calls AS c JOIN (SELECT run_id, grp FROM runs WHERE mixed) AS r ON r.run_id = c.run_id
+        {_where(since)}) AS m CROSS JOIN (VALUES {kinds}) AS kinds(kind) GROUP BY own, grp, kind, {value}
 ), tally AS (
-  SELECT grp, kind, {value} AS value, COUNT(*) AS n
-  FROM keyed CROSS JOIN (VALUES {kinds}) AS kinds(kind) GROUP BY grp, kind, {value}
+  SELECT grp, kind, value, SUM(n) AS n FROM (
+    SELECT {own_grp} AS grp, kind, value, n FROM own_tally
+    UNION ALL SELECT {own_grp} AS grp, kind, value, -n FROM mixed_tally
+    UNION ALL SELECT grp, kind, value, n FROM mixed_tally) AS t
+  GROUP BY grp, kind, value HAVING SUM(n) > 0
 ), cumulative AS (
   SELECT grp, kind, value, SUM(n) OVER (PARTITION BY grp, kind ORDER BY value NULLS FIRST ROWS UNBOUNDED PRECEDING) AS upto,
          SUM(n) OVER (PARTITION BY grp, kind) AS total
