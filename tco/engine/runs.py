@@ -20,7 +20,6 @@ from tco.errors import TcoError, nearest
 from tco.models.catalog import OfferRef, Selection
 from tco.models.pricebook import PerTokenOffer, RateCard
 from tco.models.tokenizer import REFERENCE, ContentType
-from tco.models.workload import HOURS_PER_PERIOD
 
 KINDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens")
 GROUPS = ("model", "workflow", "candidate", "day")
@@ -704,6 +703,8 @@ def calibration(rows: list[dict[str, Any]], totals: dict[str, Any], files: list[
         tasks_entry = Entry("tasks", tasks, "given with --tasks")
     else:
         import datetime as dt
+
+        from tco.models.workload import HOURS_PER_PERIOD
 
         if not span:
             raise TcoError("calibrate: the records carry no timestamps, so tasks per month are unknown; give --tasks N")
