@@ -80,16 +80,21 @@ def _rates(card: RateCard, ratio: Decimal) -> dict[str, Decimal]:
     return {k: sum(card_charge(card, t, "5m").values(), Decimal(0)) for k, t in one.items()}
 
 
+def _places(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-RATE_PLACES))
+
+
 def _decimal(value: Decimal) -> str:
-    return f"CAST({value.quantize(Decimal(1).scaleb(-RATE_PLACES)):f} AS DECIMAL(38, {RATE_PLACES}))"
+    return f"CAST({_places(value):f} AS DECIMAL(38, {RATE_PLACES}))"
 
 
-def _card_sql(card: RateCard, ratio: Decimal, col: Any = str) -> str:
-    """SQL for the charge on `card` of the token counts in columns `col(kind)`."""
-    r = _rates(card, ratio)
-    terms = [(f"({col('input_tokens')} - {col('cached_input_tokens')})", r["uncached"]),
-             (col("cached_input_tokens"), r["cached"]), (col("cache_write_tokens"), r["write"]),
-             (col("output_tokens"), r["output"]), (col("reasoning_tokens"), r["reasoning"])]
+def _card_sql(card: RateCard, ratio: Decimal, below: RateCard | None = None) -> str:
+    """SQL for the charge on `card` of the token counts in our columns (less their charge on `below`, if given)."""
+    r = {k: _places(v) for k, v in _rates(card, ratio).items()}
+    if below is not None:  # the difference of the rates as priced, so that the two add up to the tier's charge
+        r = {k: v - _places(_rates(below, ratio)[k]) for k, v in r.items()}
+    terms = [("(input_tokens - cached_input_tokens)", r["uncached"]), ("cached_input_tokens", r["cached"]),
+             ("cache_write_tokens", r["write"]), ("output_tokens", r["output"]), ("reasoning_tokens", r["reasoning"])]
     return "(" + " + ".join(f"{col} * {_decimal(rate)}" for col, rate in terms if rate) + ")" if any(r.values()) else "0"
 
 
@@ -124,16 +129,12 @@ def cost_sql(ref: OfferRef, ratio: Decimal, tier: str) -> str:
     return f"CASE {tier} {whens} ELSE {_card_sql(offer.rates, ratio)} END"
 
 
-def split_cost_sql(ref: OfferRef, ratio: Decimal) -> str:
-    """SQL for the charge of calls' summed token counts on the offer, given apart for each long-context tier: `kind`
-    the counts of all the calls, `kind_tK` those of the calls at tier K (the rest are at none)."""
+def tier_extra_sql(ref: OfferRef, ratio: Decimal, tier: str) -> str:
+    """SQL for what one call's long-context tier adds to its charge at the offer's standard rates (NULL: none)."""
     offer = ref.offer
     assert isinstance(offer, PerTokenOffer)
-    tiers = _tiers(ref)
-    if not tiers:
-        return _card_sql(offer.rates, ratio)
-    below = _card_sql(offer.rates, ratio, lambda k: f"({k} - {' - '.join(f'{k}_t{j}' for j in range(1, len(tiers) + 1))})")
-    return "(" + " + ".join([below, *(_card_sql(t.rates, ratio, lambda k, j=j: f"{k}_t{j}") for j, t in enumerate(tiers, 1))]) + ")"
+    whens = " ".join(f"WHEN {k} THEN {_card_sql(t.rates, ratio, offer.rates)}" for k, t in enumerate(_tiers(ref), 1))
+    return f"CASE {tier} {whens} END" if whens else "NULL"
 
 
 @dataclass(frozen=True)
@@ -174,9 +175,13 @@ class Pricing:
         """The list price of token counts on the offer their model names (NULL where the books have none)."""
         return self._by_model(lambda ref: cost_sql(ref, Decimal(1), tier), "CAST(NULL AS DECIMAL(38, 20))")
 
-    def own_split_cost_sql(self) -> str:
-        """`own_cost_sql` of counts summed apart per tier (`split_cost_sql`)."""
-        return self._by_model(lambda ref: split_cost_sql(ref, Decimal(1)), "CAST(NULL AS DECIMAL(38, 20))")
+    def own_base_cost_sql(self) -> str:
+        """`own_cost_sql` below every long-context tier (what `own_extra_sql` adds to)."""
+        return self._by_model(lambda ref: _card_sql(ref.offer.rates, Decimal(1)), "CAST(NULL AS DECIMAL(38, 20))")  # type: ignore[union-attr]
+
+    def own_extra_sql(self, tier: str) -> str:
+        """`tier_extra_sql` on the offer each call's own model names."""
+        return self._by_model(lambda ref: tier_extra_sql(ref, Decimal(1), tier), "NULL")
 
     @property
     def tiers(self) -> int:
@@ -244,37 +249,41 @@ PACK = 1_000_000_000_000_000_000
 
 def _runs_cte(pricing: Pricing, since: str | None, by: str) -> str:
     """CTEs `runs` (one row per run, keyed by group `grp`; `mixed` where its calls' own keys may differ from it)
-    and `tasks`. The calls are read once, grouped by run, each kind of token summed over all of a run's calls and
-    apart over those at each long-context tier: that prices a run of one model. Only the runs of several models
-    are read again, per model (to price each and find the one a run calls most: ties, the first by name)."""
-    t = range(1, pricing.tiers + 1)
+    and `tasks`. The calls are read once, grouped by run: a run of one model is priced from its summed counts, plus
+    what each call's long-context tier adds. Only the runs of several models are read again, per model (to price
+    each, and find the one a run calls most: ties, the first by name)."""
     call_sums = ", ".join(f"CAST(SUM({k}) AS BIGINT) AS {k}" for k in KINDS)  # not 128-bit: the later sums are faster
-    tier_sums = "".join(f", CAST(SUM(CASE WHEN tier = {j} THEN {k} ELSE 0 END) AS BIGINT) AS {k}_t{j}" for j in t for k in KINDS)
-    tiered = f"SELECT *, {pricing.own_tier_sql()} AS tier FROM calls {_where(since)}"
-    columns = ("run_id, task_id, workflow, day, first_at, last_at, calls, first_calls, retry_calls, calls_with_attempt, "
-               "success, cost, " + ", ".join(KINDS) + ", mixed")
+    if pricing.tiers:  # a run's charge: its summed counts below every tier, plus what each call's tier adds
+        call_sums += f", SUM(CASE WHEN tier > 0 THEN {pricing.own_extra_sql('tier')} END) AS extra"
+        list_cost = f"{pricing.own_base_cost_sql()} + COALESCE(extra, 0)"
+        tiered = f"SELECT *, {pricing.own_tier_sql()} AS tier FROM calls {_where(since)}"
+    else:
+        list_cost, tiered = pricing.own_base_cost_sql(), f"SELECT * FROM calls {_where(since)}"
+    workflow = "MIN(workflow)" if by == "workflow" else "NULL"
+    columns = ["run_id", "task_id", "workflow", "day", "first_at", "last_at", "calls", "retry_calls",
+               "calls_with_attempt", "success", "cost", *KINDS, "mixed"]
+    first = "calls - retry_calls AS first_calls"  # attempt is 1 or more where given
     return f"""by_run AS (
-  SELECT run_id, MIN(model) AS model, MAX(model) AS last_model, MIN(task_id) AS task_id, MIN(workflow) AS workflow,
+  SELECT run_id, MIN(model) AS model, MAX(model) AS last_model, MIN(task_id) AS task_id, {workflow} AS workflow,
          CAST(MIN(timestamp) AS DATE) AS day, MIN(timestamp) AS first_at, MAX(timestamp) AS last_at, COUNT(*) AS calls,
-         SUM(CASE WHEN attempt IS NULL OR attempt = 1 THEN 1 ELSE 0 END) AS first_calls,
          SUM(CASE WHEN attempt > 1 THEN 1 ELSE 0 END) AS retry_calls, COUNT(attempt) AS calls_with_attempt,
-         BOOL_OR(success) AS success, CASE WHEN COUNT(cost) = COUNT(*) THEN SUM(cost) END AS cost, {call_sums}{tier_sums},
+         BOOL_OR(success) AS success, CASE WHEN COUNT(cost) = COUNT(*) THEN SUM(cost) END AS cost, {call_sums},
          {MIXED[by]} AS mixed
   FROM ({tiered}) AS tiered GROUP BY run_id
 ), per_model AS (
-  SELECT run_id, model, COUNT(*) AS calls, {call_sums}{tier_sums}
-  FROM (SELECT c.*, {pricing.own_tier_sql()} AS tier
+  SELECT run_id, model, COUNT(*) AS calls, {call_sums}
+  FROM (SELECT c.*{f", {pricing.own_tier_sql()} AS tier" if pricing.tiers else ""}
         FROM calls AS c JOIN (SELECT run_id FROM by_run WHERE model <> last_model) AS several ON several.run_id = c.run_id
         {_where(since)}) AS tiered
   GROUP BY run_id, model
 ), several_models AS (
   SELECT run_id, SUBSTRING(MIN(CAST({PACK} - calls AS VARCHAR) || model), 19) AS model,
          CASE WHEN COUNT(list_cost) = COUNT(*) THEN SUM(list_cost) END AS list_cost
-  FROM (SELECT run_id, model, calls, {pricing.own_split_cost_sql()} AS list_cost FROM per_model) AS priced GROUP BY run_id
+  FROM (SELECT run_id, model, calls, {list_cost} AS list_cost FROM per_model) AS priced GROUP BY run_id
 ), run_rows AS (
-  SELECT {columns}, model, {pricing.own_split_cost_sql()} AS list_cost FROM by_run WHERE model = last_model
+  SELECT {", ".join(columns)}, {first}, model, {list_cost} AS list_cost FROM by_run WHERE model = last_model
   UNION ALL
-  SELECT {", ".join("r." + c for c in columns.split(", "))}, m.model, m.list_cost
+  SELECT {", ".join("r." + c for c in columns)}, r.{first}, m.model, m.list_cost
   FROM by_run AS r JOIN several_models AS m ON m.run_id = r.run_id
 ), runs AS (
   SELECT *, COALESCE({RUN_KEYS[by]}, '(none)') AS grp FROM (SELECT *, {pricing.offer_sql()} AS candidate FROM run_rows) AS r
