@@ -304,14 +304,20 @@ def percentile_sql(q: Fraction, upto: str, total: str) -> str:
 QUANTILES = {"p50": Fraction(1, 2), "p95": Fraction(19, 20)}
 
 
+def _tally(source: str, keys: str) -> str:
+    """How many rows of `source` have each count of each kind of token, per `keys` (one grouping per kind: cheaper
+    than one over the rows repeated per kind)."""
+    return "\n  UNION ALL ".join(f"SELECT {keys}, {i} AS kind, {k} AS value, COUNT(*) AS n FROM ({source}) AS s{i} "
+                                f"GROUP BY {keys}, {k}" for i, k in enumerate(KINDS))
+
+
 def summary_sql(pricing: Pricing, by: str = "model", since: str | None = None) -> str:
     """One row per group: the sums, counts and percentiles `summarise` turns into the summary. Its result, run in
     any warehouse and saved as CSV, is what `tco runs summary --aggregated` reads. Every percentile is exact: those
     of tokens per call are read off a tally of each count's calls (one pass over the calls, and as much memory as
     there are distinct counts, which repeat a lot), the others from the runs and tasks."""
     sums = ", ".join(f"SUM({k}) AS {k}_sum" for k in KINDS)
-    kinds = ", ".join(f"({i})" for i, _ in enumerate(KINDS))
-    value = "CASE kind " + " ".join(f"WHEN {i} THEN {k}" for i, k in enumerate(KINDS)) + " END"
+    kinds = ", ".join(KINDS)
     token_pcts = ",\n         ".join(
         f"MIN(CASE WHEN kind = {i} AND {percentile_sql(q, 'upto', 'total')} THEN value END) AS {k}_{name}"
         for i, k in enumerate(KINDS) for name, q in QUANTILES.items())
@@ -329,12 +335,12 @@ run_stats AS (
          SUM(calls) AS calls, SUM(retry_calls) AS retry_calls, SUM(calls_with_attempt) AS calls_with_attempt, {sums}
   FROM runs GROUP BY grp
 ), own_tally AS (
-  SELECT {own} AS own, kind, {value} AS value, COUNT(*) AS n
-  FROM calls CROSS JOIN (VALUES {kinds}) AS kinds(kind) {_where(since)} GROUP BY own, kind, {value}
+  {_tally(f"SELECT {own} AS own, {kinds} FROM calls {_where(since)}", "own")}
+), mixed_calls AS (
+  SELECT {own} AS own, r.grp, {", ".join("c." + k for k in KINDS)}
+  FROM calls AS c JOIN (SELECT run_id, grp FROM runs WHERE mixed) AS r ON r.run_id = c.run_id {_where(since)}
 ), mixed_tally AS (
-  SELECT {own} AS own, grp, kind, {value} AS value, COUNT(*) AS n
-  FROM (SELECT c.*, r.grp FROM calls AS c JOIN (SELECT run_id, grp FROM runs WHERE mixed) AS r ON r.run_id = c.run_id
-        {_where(since)}) AS m CROSS JOIN (VALUES {kinds}) AS kinds(kind) GROUP BY own, grp, kind, {value}
+  {_tally("SELECT * FROM mixed_calls", "own, grp")}
 ), tally AS (
   SELECT grp, kind, value, SUM(n) AS n FROM (
     SELECT {own_grp} AS grp, kind, value, n FROM own_tally
