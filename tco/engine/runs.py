@@ -111,7 +111,9 @@ def _tiers(ref: OfferRef) -> list[Any]:
 def tier_sql(ref: OfferRef, ratio: Decimal) -> str:
     """SQL for the long-context tier one call's prompt reaches on the offer (0: none; k: the k-th threshold), its
     token counts × `ratio` in the offer's tokenizer."""
-    size = f"(input_tokens + cache_write_tokens) * CAST({ratio:f} AS DECIMAL(38, 18))"
+    size = "(input_tokens + cache_write_tokens)"  # whole numbers: no DECIMAL product for a ratio of 1
+    if ratio != 1:
+        size += f" * CAST({ratio:f} AS DECIMAL(38, 18))"
     whens = [f"WHEN {size} > {t.above_input_tokens} THEN {k}" for k, t in reversed(list(enumerate(_tiers(ref), 1)))]
     return f"CASE {' '.join(whens)} ELSE 0 END" if whens else "0"
 
