@@ -3,8 +3,8 @@
 Queries are built as DuckDB SQL over a table `calls` of the columns in `tco.files.runs.COLUMNS`; sqlglot turns them
 into a warehouse's dialect. Prices come from the price books through the engine's own rate card logic
 (`per_token.card_charge`, one token of each kind): each call's long-context tier is found from its prompt size, and
-the calls of one run, model and tier are priced together from their summed counts, exactly in SQL DECIMAL (rates to
-1e-20 USD per token).
+the calls of one run and model are priced together from their summed counts, plus what each call's tier adds,
+exactly in SQL DECIMAL (rates to 1e-20 USD per token).
 """
 
 from __future__ import annotations
@@ -316,8 +316,9 @@ def _tally(source: str, keys: str) -> str:
 def summary_sql(pricing: Pricing, by: str = "model", since: str | None = None) -> str:
     """One row per group: the sums, counts and percentiles `summarise` turns into the summary. Its result, run in
     any warehouse and saved as CSV, is what `tco runs summary --aggregated` reads. Every percentile is exact: those
-    of tokens per call are read off a tally of each count's calls (one pass over the calls, and as much memory as
-    there are distinct counts, which repeat a lot), the others from the runs and tasks."""
+    of tokens per call are read off a tally of each count's calls (by each call's own key, corrected for the runs
+    whose calls disagree on it; as much memory as there are distinct counts, which repeat a lot), the others from
+    the runs and tasks."""
     sums = ", ".join(f"SUM({k}) AS {k}_sum" for k in KINDS)
     kinds = ", ".join(KINDS)
     token_pcts = ",\n         ".join(
