@@ -237,8 +237,7 @@ def _where(since: str | None) -> str:
 
 RUN_KEYS = {"model": "model", "candidate": "candidate", "workflow": "workflow", "day": "CAST(day AS VARCHAR)"}
 """Each grouping's key of a run, from its row in `runs`."""
-CALL_KEYS = {"model": "model", "candidate": "model", "workflow": "workflow",
-             "day": "CAST(CAST(timestamp AS DATE) AS VARCHAR)"}
+CALL_KEYS = {"model": "model", "candidate": "model", "workflow": "workflow", "day": "CAST(timestamp AS DATE)"}
 """Each grouping's key of one call on its own: its run's key wherever a run's calls agree on it."""
 MIXED = {"model": "MIN(model) <> MAX(model)", "candidate": "MIN(model) <> MAX(model)",
          "workflow": "MIN(workflow) <> MAX(workflow) OR COUNT(workflow) NOT IN (0, COUNT(*))",
@@ -325,7 +324,7 @@ def summary_sql(pricing: Pricing, by: str = "model", since: str | None = None) -
         f"MIN(CASE WHEN kind = {i} AND {percentile_sql(q, 'upto', 'total')} THEN value END) AS {k}_{name}"
         for i, k in enumerate(KINDS) for name, q in QUANTILES.items())
     own = CALL_KEYS[by]
-    own_grp = f"COALESCE({pricing.offer_sql('own') if by == 'candidate' else 'own'}, '(none)')"
+    own_grp = f"COALESCE({pricing.offer_sql('own') if by == 'candidate' else 'CAST(own AS VARCHAR)'}, '(none)')"
     return f"""WITH {_runs_cte(pricing, since, by)},
 run_stats AS (
   SELECT grp, COUNT(*) AS runs, SUM(CASE WHEN success IS NOT NULL THEN 1 ELSE 0 END) AS runs_with_outcome,
@@ -337,8 +336,10 @@ run_stats AS (
          MIN(first_at) AS first_at, MAX(last_at) AS last_at,
          SUM(calls) AS calls, SUM(retry_calls) AS retry_calls, SUM(calls_with_attempt) AS calls_with_attempt, {sums}
   FROM runs GROUP BY grp
+), own_calls AS (
+  SELECT {own} AS own, {kinds} FROM calls {_where(since)}
 ), own_tally AS (
-  {_tally(f"SELECT {own} AS own, {kinds} FROM calls {_where(since)}", "own")}
+  {_tally("SELECT * FROM own_calls", "own")}
 ), mixed_calls AS (
   SELECT {own} AS own, r.grp, {", ".join("c." + k for k in KINDS)}
   FROM calls AS c JOIN (SELECT run_id, grp FROM runs WHERE mixed) AS r ON r.run_id = c.run_id {_where(since)}
