@@ -9,21 +9,26 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tco.engine.compare import CandidateResult, Comparison, compare, ranked_by
 from tco.errors import Problem, TcoError, gather, nearest
 from tco.files.pricebooks import Books, Roots, display, load_catalog, load_selection, named_offers
-from tco.files.workloads import WorkloadFile, load_workload
 from tco.files.yaml_source import Located, read_yaml
 
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    from tco.engine.compare import CandidateResult, Comparison
     from tco.engine.simulate import Progress, Simulation
+    from tco.files.workloads import WorkloadFile
+
+# The compare engine and the workload model are imported where used: `tco runs` needs neither.
 
 
 def comparison_for(workload_path: Path, as_of: dt.date, pricebooks: Roots = None) -> tuple[Comparison, WorkloadFile]:
     """Load a workload and the price books in force on `as_of` (of the vendors it names), and cost every candidate;
     the problems of the workload, of its candidates' offers and of the price books are reported together."""
+    from tco.engine.compare import compare
+    from tco.files.workloads import load_workload
+
     located = read_yaml(workload_path, display(workload_path))
     selection, problems = None, []
     try:
@@ -96,6 +101,7 @@ def run_compare(workload_path: Path, as_of: dt.date, pricebooks: Roots = None,
                 progress: Progress | None = None, break_even: bool = True) -> dict[str, Any]:
     """The comparison as the JSON-ready document of the output contract; with `draws`, simulated too. Without
     `break_even` (a view that does not show it), the break-even success rates are not solved."""
+    from tco.engine.compare import ranked_by
     from tco.report.document import document
 
     comparison, source = comparison_for(workload_path, as_of, pricebooks)
@@ -109,6 +115,7 @@ def run_history(workload_path: Path, start: dt.date | None, end: dt.date,
     """Each candidate's costs at every date from `start` to `end` on which a price book it uses changed, as a
     JSON-ready document."""
     from tco.engine.history import history
+    from tco.files.workloads import load_workload
     from tco.report.history import document
 
     located = read_yaml(workload_path, display(workload_path))
@@ -269,6 +276,7 @@ def run_runs_calibrate(files: list[Path], output: Path, as_of: dt.date, human: d
     """Write a workload measured from the runs in `files` to `output` (whole or not at all), and load it back."""
     from tco.engine.runs import calibrate_sql, calibration, totals_sql
     from tco.files.output import write_atomic
+    from tco.files.workloads import load_workload
     from tco.report.runs import calibrated_yaml
 
     records, pricing = _records_and_pricing(files, as_of, pricebooks, skip_bad)

@@ -3,8 +3,8 @@
 Queries are built as DuckDB SQL over a table `calls` of the columns in `tco.files.runs.COLUMNS`; sqlglot turns them
 into a warehouse's dialect. Prices come from the price books through the engine's own rate card logic
 (`per_token.card_charge`, one token of each kind): each call's long-context tier is found from its prompt size, and
-the calls of one run, model and tier are priced together from their summed counts, exactly in SQL DECIMAL (rates to
-1e-20 USD per token).
+the calls of one run and model are priced together from their summed counts, plus what each call's tier adds,
+exactly in SQL DECIMAL (rates to 1e-20 USD per token).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from tco.errors import TcoError, nearest
 from tco.models.catalog import OfferRef, Selection
 from tco.models.pricebook import PerTokenOffer, RateCard
 from tco.models.tokenizer import REFERENCE, ContentType
-from tco.models.workload import HOURS_PER_PERIOD
 
 KINDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens")
 GROUPS = ("model", "workflow", "candidate", "day")
@@ -81,12 +80,19 @@ def _rates(card: RateCard, ratio: Decimal) -> dict[str, Decimal]:
     return {k: sum(card_charge(card, t, "5m").values(), Decimal(0)) for k, t in one.items()}
 
 
+def _places(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-RATE_PLACES))
+
+
 def _decimal(value: Decimal) -> str:
-    return f"CAST({value.quantize(Decimal(1).scaleb(-RATE_PLACES)):f} AS DECIMAL(38, {RATE_PLACES}))"
+    return f"CAST({_places(value):f} AS DECIMAL(38, {RATE_PLACES}))"
 
 
-def _card_sql(card: RateCard, ratio: Decimal) -> str:
-    r = _rates(card, ratio)
+def _card_sql(card: RateCard, ratio: Decimal, below: RateCard | None = None) -> str:
+    """SQL for the charge on `card` of the token counts in our columns (less their charge on `below`, if given)."""
+    r = {k: _places(v) for k, v in _rates(card, ratio).items()}
+    if below is not None:  # the difference of the rates as priced, so that the two add up to the tier's charge
+        r = {k: v - _places(_rates(below, ratio)[k]) for k, v in r.items()}
     terms = [("(input_tokens - cached_input_tokens)", r["uncached"]), ("cached_input_tokens", r["cached"]),
              ("cache_write_tokens", r["write"]), ("output_tokens", r["output"]), ("reasoning_tokens", r["reasoning"])]
     return "(" + " + ".join(f"{col} * {_decimal(rate)}" for col, rate in terms if rate) + ")" if any(r.values()) else "0"
@@ -105,7 +111,9 @@ def _tiers(ref: OfferRef) -> list[Any]:
 def tier_sql(ref: OfferRef, ratio: Decimal) -> str:
     """SQL for the long-context tier one call's prompt reaches on the offer (0: none; k: the k-th threshold), its
     token counts × `ratio` in the offer's tokenizer."""
-    size = f"(input_tokens + cache_write_tokens) * CAST({ratio:f} AS DECIMAL(38, 18))"
+    size = "(input_tokens + cache_write_tokens)"  # whole numbers: no DECIMAL product for a ratio of 1
+    if ratio != 1:
+        size += f" * CAST({ratio:f} AS DECIMAL(38, 18))"
     whens = [f"WHEN {size} > {t.above_input_tokens} THEN {k}" for k, t in reversed(list(enumerate(_tiers(ref), 1)))]
     return f"CASE {' '.join(whens)} ELSE 0 END" if whens else "0"
 
@@ -121,6 +129,14 @@ def cost_sql(ref: OfferRef, ratio: Decimal, tier: str) -> str:
         return _card_sql(offer.rates, ratio)
     whens = " ".join(f"WHEN {k} THEN {_card_sql(t.rates, ratio)}" for k, t in enumerate(tiers, 1))
     return f"CASE {tier} {whens} ELSE {_card_sql(offer.rates, ratio)} END"
+
+
+def tier_extra_sql(ref: OfferRef, ratio: Decimal, tier: str) -> str:
+    """SQL for what one call's long-context tier adds to its charge at the offer's standard rates (NULL: none)."""
+    offer = ref.offer
+    assert isinstance(offer, PerTokenOffer)
+    whens = " ".join(f"WHEN {k} THEN {_card_sql(t.rates, ratio, offer.rates)}" for k, t in enumerate(_tiers(ref), 1))
+    return f"CASE {tier} {whens} END" if whens else "NULL"
 
 
 @dataclass(frozen=True)
@@ -143,13 +159,14 @@ class Pricing:
     def unpriced(self) -> list[str]:
         return sorted(n for n, r in self.models.items() if r is None)
 
-    def _by_model(self, sql: Any, default: str) -> str:
-        """CASE over the model names: `sql(ref)` for each priced one (names sharing an expression share a WHEN)."""
+    def _by_model(self, sql: Any, default: str, column: str = "model") -> str:
+        """CASE over the model names in `column`: `sql(ref)` for each priced one (names sharing an expression share
+        a WHEN)."""
         shared: dict[str, list[str]] = {}
         for name, ref in sorted(self.models.items()):
             if ref is not None:
                 shared.setdefault(sql(ref), []).append(name)
-        whens = [f"WHEN model IN ({', '.join(lit(n) for n in names)}) THEN {expr}" for expr, names in shared.items()]
+        whens = [f"WHEN {column} IN ({', '.join(lit(n) for n in names)}) THEN {expr}" for expr, names in shared.items()]
         return f"CASE {' '.join(whens)} ELSE {default} END" if whens else default
 
     def own_tier_sql(self) -> str:
@@ -160,9 +177,22 @@ class Pricing:
         """The list price of token counts on the offer their model names (NULL where the books have none)."""
         return self._by_model(lambda ref: cost_sql(ref, Decimal(1), tier), "CAST(NULL AS DECIMAL(38, 20))")
 
-    def offer_sql(self) -> str:
-        """Each call's offer id, or its model name where no offer matches."""
-        return self._by_model(lambda ref: lit(ref.id), "model")
+    def own_base_cost_sql(self) -> str:
+        """`own_cost_sql` below every long-context tier (what `own_extra_sql` adds to)."""
+        return self._by_model(lambda ref: _card_sql(ref.offer.rates, Decimal(1)), "CAST(NULL AS DECIMAL(38, 20))")  # type: ignore[union-attr]
+
+    def own_extra_sql(self, tier: str) -> str:
+        """`tier_extra_sql` on the offer each call's own model names."""
+        return self._by_model(lambda ref: tier_extra_sql(ref, Decimal(1), tier), "NULL")
+
+    @property
+    def tiers(self) -> int:
+        """The most long-context tiers any of the models' offers has."""
+        return max((len(_tiers(r)) for r in self.models.values() if r is not None), default=0)
+
+    def offer_sql(self, column: str = "model") -> str:
+        """The offer id of the model named in `column`, or that name where no offer matches."""
+        return self._by_model(lambda ref: lit(ref.id), column, column)
 
     def _converted(self, ref: OfferRef, sql: Any) -> str:
         """`sql(ratio)` for each tokenizer the records' models count in, converted to `ref`'s (o200k where unknown)."""
@@ -205,39 +235,59 @@ def _where(since: str | None) -> str:
     return f"WHERE timestamp >= CAST({lit(since)} AS TIMESTAMP)" if since else ""
 
 
+RUN_KEYS = {"model": "model", "candidate": "candidate", "workflow": "workflow", "day": "CAST(day AS VARCHAR)"}
+"""Each grouping's key of a run, from its row in `runs`."""
+CALL_KEYS = {"model": "model", "candidate": "model", "workflow": "workflow", "day": "CAST(timestamp AS DATE)"}
+"""Each grouping's key of one call on its own: its run's key wherever a run's calls agree on it."""
+MIXED = {"model": "MIN(model) <> MAX(model)", "candidate": "MIN(model) <> MAX(model)",
+         "workflow": "MIN(workflow) <> MAX(workflow) OR COUNT(workflow) NOT IN (0, COUNT(*))",
+         "day": "CAST(MIN(timestamp) AS DATE) <> CAST(MAX(timestamp) AS DATE) OR COUNT(timestamp) NOT IN (0, COUNT(*))"}
+"""Over a run's calls: whether they may disagree on the key (a run of several models, workflows or days, or some
+calls without one)."""
+PACK = 1_000_000_000_000_000_000
+"""A run's primary model is the smallest `PACK - calls` followed by the name: 18 digits for any count of calls."""
+
+
 def _runs_cte(pricing: Pricing, since: str | None, by: str) -> str:
-    """CTEs `per_tier` (each run's calls of one model at one long-context tier, summed), `per_model` (the same with
-    their offer, priced), `runs` (one row per run, keyed by group `grp`), `keyed` (calls with their run's group) and
-    `tasks`. Each CTE reads the calls or the one before it once (`keyed` reads `calls` again rather than keep a
-    copy of every call). A run that calls several models is grouped under the one it calls most (ties: the first by
-    name)."""
-    key = {"model": "p.model", "candidate": "p.candidate", "workflow": "r.workflow", "day": "CAST(r.day AS VARCHAR)"}[by]
-    sums = ", ".join(f"SUM({k}) AS {k}" for k in KINDS)
+    """CTEs `runs` (one row per run, keyed by group `grp`; `mixed` where its calls' own keys may differ from it)
+    and `tasks`. The calls are read once, grouped by run: a run of one model is priced from its summed counts, plus
+    what each call's long-context tier adds. Only the runs of several models are read again, per model (to price
+    each, and find the one a run calls most: ties, the first by name)."""
     call_sums = ", ".join(f"CAST(SUM({k}) AS BIGINT) AS {k}" for k in KINDS)  # not 128-bit: the later sums are faster
-    return f"""per_tier AS (
-  SELECT run_id, model, tier, MIN(task_id) AS task_id, MIN(workflow) AS workflow,
-         MIN(timestamp) AS first_at, MAX(timestamp) AS last_at, COUNT(*) AS calls,
-         SUM(CASE WHEN attempt IS NULL OR attempt = 1 THEN 1 ELSE 0 END) AS first_calls,
+    if pricing.tiers:  # a run's charge: its summed counts below every tier, plus what each call's tier adds
+        call_sums += f", SUM(CASE WHEN tier > 0 THEN {pricing.own_extra_sql('tier')} END) AS extra"
+        list_cost = f"{pricing.own_base_cost_sql()} + COALESCE(extra, 0)"
+        tiered = f"SELECT *, {pricing.own_tier_sql()} AS tier FROM calls {_where(since)}"
+    else:
+        list_cost, tiered = pricing.own_base_cost_sql(), f"SELECT * FROM calls {_where(since)}"
+    workflow = "MIN(workflow)" if by == "workflow" else "NULL"
+    columns = ["run_id", "task_id", "workflow", "day", "first_at", "last_at", "calls", "retry_calls",
+               "calls_with_attempt", "success", "cost", *KINDS, "mixed"]
+    first = "calls - retry_calls AS first_calls"  # attempt is 1 or more where given
+    return f"""by_run AS (
+  SELECT run_id, MIN(model) AS model, MAX(model) AS last_model, MIN(task_id) AS task_id, {workflow} AS workflow,
+         CAST(MIN(timestamp) AS DATE) AS day, MIN(timestamp) AS first_at, MAX(timestamp) AS last_at, COUNT(*) AS calls,
          SUM(CASE WHEN attempt > 1 THEN 1 ELSE 0 END) AS retry_calls, COUNT(attempt) AS calls_with_attempt,
-         BOOL_OR(success) AS success, COUNT(cost) AS costed_calls, SUM(cost) AS cost, {call_sums}
-  FROM (SELECT *, {pricing.own_tier_sql()} AS tier FROM calls {_where(since)}) AS tiered GROUP BY run_id, model, tier
+         BOOL_OR(success) AS success, CASE WHEN COUNT(cost) = COUNT(*) THEN SUM(cost) END AS cost, {call_sums},
+         {MIXED[by]} AS mixed
+  FROM ({tiered}) AS tiered GROUP BY run_id
 ), per_model AS (
-  SELECT *, {pricing.offer_sql()} AS candidate, {pricing.own_cost_sql("tier")} AS list_cost FROM per_tier
-), primary_model AS (
-  SELECT run_id, model, candidate FROM (
-    SELECT run_id, model, candidate, ROW_NUMBER() OVER (PARTITION BY run_id ORDER BY SUM(calls) DESC, model) AS k
-    FROM per_model GROUP BY run_id, model, candidate) AS ranked WHERE k = 1
+  SELECT run_id, model, COUNT(*) AS calls, {call_sums}
+  FROM (SELECT c.*{f", {pricing.own_tier_sql()} AS tier" if pricing.tiers else ""}
+        FROM calls AS c JOIN (SELECT run_id FROM by_run WHERE model <> last_model) AS several ON several.run_id = c.run_id
+        {_where(since)}) AS tiered
+  GROUP BY run_id, model
+), several_models AS (
+  SELECT run_id, SUBSTRING(MIN(CAST({PACK} - calls AS VARCHAR) || model), 19) AS model,
+         CASE WHEN COUNT(list_cost) = COUNT(*) THEN SUM(list_cost) END AS list_cost
+  FROM (SELECT run_id, model, calls, {list_cost} AS list_cost FROM per_model) AS priced GROUP BY run_id
 ), run_rows AS (
-  SELECT run_id, MIN(task_id) AS task_id, MIN(workflow) AS workflow, CAST(MIN(first_at) AS DATE) AS day,
-         MIN(first_at) AS first_at, MAX(last_at) AS last_at, SUM(calls) AS calls, SUM(first_calls) AS first_calls,
-         SUM(retry_calls) AS retry_calls, SUM(calls_with_attempt) AS calls_with_attempt, BOOL_OR(success) AS success,
-         CASE WHEN SUM(costed_calls) = SUM(calls) THEN SUM(cost) END AS cost,
-         CASE WHEN COUNT(list_cost) = COUNT(*) THEN SUM(list_cost) END AS list_cost, {sums}
-  FROM per_model GROUP BY run_id
+  SELECT {", ".join(columns)}, {first}, model, {list_cost} AS list_cost FROM by_run WHERE model = last_model
+  UNION ALL
+  SELECT {", ".join("r." + c for c in columns)}, r.{first}, m.model, m.list_cost
+  FROM by_run AS r JOIN several_models AS m ON m.run_id = r.run_id
 ), runs AS (
-  SELECT r.*, COALESCE({key}, '(none)') AS grp FROM run_rows AS r JOIN primary_model AS p ON p.run_id = r.run_id
-), keyed AS (
-  SELECT c.*, r.grp FROM calls AS c JOIN runs AS r ON r.run_id = c.run_id {_where(since)}
+  SELECT *, COALESCE({RUN_KEYS[by]}, '(none)') AS grp FROM (SELECT *, {pricing.offer_sql()} AS candidate FROM run_rows) AS r
 ), tasks AS (
   SELECT grp, task_id, COUNT(*) AS runs, BOOL_OR(success) AS success,
          CASE WHEN COUNT(cost) = COUNT(*) THEN SUM(cost) END AS cost,
@@ -255,17 +305,26 @@ def percentile_sql(q: Fraction, upto: str, total: str) -> str:
 QUANTILES = {"p50": Fraction(1, 2), "p95": Fraction(19, 20)}
 
 
+def _tally(source: str, keys: str) -> str:
+    """How many rows of `source` have each count of each kind of token, per `keys` (one grouping per kind: cheaper
+    than one over the rows repeated per kind)."""
+    return "\n  UNION ALL ".join(f"SELECT {keys}, {i} AS kind, {k} AS value, COUNT(*) AS n FROM ({source}) AS s{i} "
+                                f"GROUP BY {keys}, {k}" for i, k in enumerate(KINDS))
+
+
 def summary_sql(pricing: Pricing, by: str = "model", since: str | None = None) -> str:
     """One row per group: the sums, counts and percentiles `summarise` turns into the summary. Its result, run in
     any warehouse and saved as CSV, is what `tco runs summary --aggregated` reads. Every percentile is exact: those
-    of tokens per call are read off a tally of each count's calls (one pass over the calls, and as much memory as
-    there are distinct counts, which repeat a lot), the others from the runs and tasks."""
+    of tokens per call are read off a tally of each count's calls (by each call's own key, corrected for the runs
+    whose calls disagree on it; as much memory as there are distinct counts, which repeat a lot), the others from
+    the runs and tasks."""
     sums = ", ".join(f"SUM({k}) AS {k}_sum" for k in KINDS)
-    kinds = ", ".join(f"({i})" for i, _ in enumerate(KINDS))
-    value = "CASE kind " + " ".join(f"WHEN {i} THEN {k}" for i, k in enumerate(KINDS)) + " END"
+    kinds = ", ".join(KINDS)
     token_pcts = ",\n         ".join(
         f"MIN(CASE WHEN kind = {i} AND {percentile_sql(q, 'upto', 'total')} THEN value END) AS {k}_{name}"
         for i, k in enumerate(KINDS) for name, q in QUANTILES.items())
+    own = CALL_KEYS[by]
+    own_grp = f"COALESCE({pricing.offer_sql('own') if by == 'candidate' else 'CAST(own AS VARCHAR)'}, '(none)')"
     return f"""WITH {_runs_cte(pricing, since, by)},
 run_stats AS (
   SELECT grp, COUNT(*) AS runs, SUM(CASE WHEN success IS NOT NULL THEN 1 ELSE 0 END) AS runs_with_outcome,
@@ -277,9 +336,21 @@ run_stats AS (
          MIN(first_at) AS first_at, MAX(last_at) AS last_at,
          SUM(calls) AS calls, SUM(retry_calls) AS retry_calls, SUM(calls_with_attempt) AS calls_with_attempt, {sums}
   FROM runs GROUP BY grp
+), own_calls AS (
+  SELECT {own} AS own, {kinds} FROM calls {_where(since)}
+), own_tally AS (
+  {_tally("SELECT * FROM own_calls", "own")}
+), mixed_calls AS (
+  SELECT {own} AS own, r.grp, {", ".join("c." + k for k in KINDS)}
+  FROM calls AS c JOIN (SELECT run_id, grp FROM runs WHERE mixed) AS r ON r.run_id = c.run_id {_where(since)}
+), mixed_tally AS (
+  {_tally("SELECT * FROM mixed_calls", "own, grp")}
 ), tally AS (
-  SELECT grp, kind, {value} AS value, COUNT(*) AS n
-  FROM keyed CROSS JOIN (VALUES {kinds}) AS kinds(kind) GROUP BY grp, kind, {value}
+  SELECT grp, kind, value, SUM(n) AS n FROM (
+    SELECT {own_grp} AS grp, kind, value, n FROM own_tally
+    UNION ALL SELECT {own_grp} AS grp, kind, value, -n FROM mixed_tally
+    UNION ALL SELECT grp, kind, value, n FROM mixed_tally) AS t
+  GROUP BY grp, kind, value HAVING SUM(n) > 0
 ), cumulative AS (
   SELECT grp, kind, value, SUM(n) OVER (PARTITION BY grp, kind ORDER BY value NULLS FIRST ROWS UNBOUNDED PRECEDING) AS upto,
          SUM(n) OVER (PARTITION BY grp, kind) AS total
@@ -651,6 +722,8 @@ def calibration(rows: list[dict[str, Any]], totals: dict[str, Any], files: list[
         tasks_entry = Entry("tasks", tasks, "given with --tasks")
     else:
         import datetime as dt
+
+        from tco.models.workload import HOURS_PER_PERIOD
 
         if not span:
             raise TcoError("calibrate: the records carry no timestamps, so tasks per month are unknown; give --tasks N")

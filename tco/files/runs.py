@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -181,6 +181,8 @@ class Source:
     """Its top-level columns or keys."""
     wrapped: bool = False
     """A JSON document `{"data": [...]}` (the Langfuse API's page), read from its `data`."""
+    types: dict[str, str] = field(default_factory=dict)
+    """The DuckDB type of each column `select()` gives, once read."""
 
     def scan(self) -> str:
         p = lit(str(self.path))
@@ -283,6 +285,11 @@ BAD = {"tokens": "{v} IS NULL OR {v} < 0 OR {v} <> floor({v}) OR {v} > 1e15",
        "seconds": "{v} IS NULL OR {v} < 0 OR isinf({v}) OR isnan({v})", "bool": "{v} IS NULL",
        "timestamp": "{v} IS NULL"}
 """When a value that is there is bad, given its typed reading `{v}`."""
+WHOLE = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT")
+"""Column types already whole numbers (Parquet's): tokens and attempts read as BIGINT, without the round trip
+through DOUBLE that text needs."""
+TYPED_WHOLE = "TRY_CAST({x} AS BIGINT)"
+BAD_WHOLE = {"tokens": "{v} IS NULL OR {v} < 0 OR {v} > 1000000000000000", "attempt": "{v} IS NULL OR {v} < 1 OR {v} > 1000000000"}
 FINAL = {"tokens": "COALESCE(CAST({v} AS BIGINT), 0)", "attempt": "CAST({v} AS INTEGER)"}
 EXPECTED = {"tokens": "a whole number ≥ 0", "attempt": "a whole number ≥ 1", "money": "an amount ≥ 0 (USD)",
             "seconds": "seconds ≥ 0", "bool": "true or false (or t/f, 1/0, yes/no)",
@@ -294,14 +301,19 @@ def _quoted(name: str) -> str:
     return f"chr(39) || CAST({ident(name)} AS VARCHAR) || chr(39)"
 
 
-def checked_sql(select: str, carry: str = "") -> str:
+def checked_sql(select: str, carry: str = "", types: dict[str, str] | None = None) -> str:
     """Our columns typed, with `problem`: the first bad column of the row and why, or NULL. Each value is converted
-    once (inner query); the checks compare the conversions (outer)."""
-    inner = ", ".join(f"{TYPED[kind].format(x=ident(name))} AS v_{name}" for name, kind in COLUMNS.items())
-    cases = [f"WHEN v_{name} IS NULL OR trim(v_{name}) = '' THEN {lit(name + ': missing')}" for name in REQUIRED]
+    once (inner query); the checks compare the conversions (outer). `types`: the DuckDB types of `select`'s columns,
+    where known (whole-number columns are then read as such)."""
+    whole = {n for n, k in COLUMNS.items() if k in BAD_WHOLE and (types or {}).get(n) in WHOLE}
+    inner = ", ".join(f"{(TYPED_WHOLE if name in whole else TYPED[kind]).format(x=ident(name))} AS v_{name}"
+                      for name, kind in COLUMNS.items())
+    # trim (which also strips Unicode spaces) only where the first character is not printable ASCII: much cheaper
+    cases = [f"WHEN v_{name} IS NULL OR ((v_{name} < '!' OR v_{name} >= chr(127)) AND trim(v_{name}) = '') "
+             f"THEN {lit(name + ': missing')}" for name in REQUIRED]
     for name, kind in COLUMNS.items():
         if kind in BAD:
-            bad = BAD[kind].format(v=f"v_{name}")
+            bad = (BAD_WHOLE[kind] if name in whole else BAD[kind]).format(v=f"v_{name}")
             cases.append(f"WHEN {ident(name)} IS NOT NULL AND ({bad}) THEN {lit(name + ': ')} || {_quoted(name)} "
                          f"|| {lit(' is not ' + EXPECTED[kind])}")
     cases.append("WHEN v_cached_input_tokens > v_input_tokens THEN 'cached_input_tokens: ' || "
@@ -357,8 +369,13 @@ def _examples(con: Any, source: Source, limit: int) -> list[str]:
     return [f"{source.file}: {line(n)}: {problem}" for n, problem in rows]
 
 
+def _types(con: Any, select: str) -> dict[str, str]:
+    """The DuckDB type of each column of a query (binding it, not running it)."""
+    return {r[0]: r[1] for r in con.execute(f"DESCRIBE {select}").fetchall()}
+
+
 def _numbered(source: Source, limit: int) -> str:
-    checked = checked_sql(f"SELECT row_number() OVER () AS _row, * FROM ({source.select()})", ", _row")
+    checked = checked_sql(f"SELECT row_number() OVER () AS _row, * FROM ({source.select()})", ", _row", source.types)
     return f"SELECT _row, problem FROM ({checked}) WHERE problem IS NOT NULL ORDER BY _row LIMIT {limit}"
 
 
@@ -379,10 +396,9 @@ def read_records(paths: list[Path], skip_bad: bool = False, con: Any = None) -> 
     try:
         checked = []
         for i, s in enumerate(sources):
-            if s.format == "parquet":
-                con.execute(f"CREATE OR REPLACE TEMP VIEW _checked_{i} AS {checked_sql(s.select())}")
-            else:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE _checked_{i} AS {checked_sql(s.select())}")
+            sources[i] = s = replace(s, types=_types(con, s.select()))
+            kind = "VIEW" if s.format == "parquet" else "TABLE"
+            con.execute(f"CREATE OR REPLACE TEMP {kind} _checked_{i} AS {checked_sql(s.select(), types=s.types)}")
             checked.append(f"_checked_{i}")
         counts = [con.execute(f"SELECT count(*), count(problem) FROM {t}").fetchone() for t in checked]
         con.execute("CREATE OR REPLACE TEMP VIEW calls AS " + " UNION ALL ".join(

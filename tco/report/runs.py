@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from tco.engine.runs import Calibration, Entry
-from tco.report import csv_report
 from tco.report.markdown import escape
 from tco.report.text import cell_text, money, share
 
@@ -180,6 +179,8 @@ def flat(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def csv_rows(items: list[dict[str, Any]]) -> str:
     """One row per item, every field (money unrounded); text cells can never become formulas."""
+    from tco.report import csv_report  # here, not at import: it loads the compare engine
+
     rows = [{k: cell_text(v) if isinstance(v, str) else v for k, v in flat(i).items()} for i in items]
     columns = list(dict.fromkeys(k for r in rows for k in r))
     return csv_report.table(columns, rows, ())
