@@ -12,7 +12,7 @@ from tco.engine.bill import Bearer, Bill
 from tco.engine.elementwise import possibly, ratio
 from tco.engine.fixed_costs import one_offs, per_period
 from tco.engine.job import NO_PEOPLE, Job
-from tco.engine.people import SIXTY, break_even, human_baseline
+from tco.engine.people import SIXTY, human_baseline
 from tco.errors import candidate_error
 from tco.models.catalog import BookFile, Selection
 from tco.models.workload import Candidate, Human, Pricing, Workload
@@ -220,14 +220,12 @@ def _books(arch: Architecture) -> tuple[BookFile, ...]:
 
 def evaluate(arch: Architecture) -> Any:
     """The candidate's result, with `breakdown.route` or `breakdown.chain`: each stage's or step's own figures."""
-    from tco.engine.compare import CandidateResult, risk_of
+    from tco.engine.compare import result
 
     total, bills = bill(arch)
-    E, S = arch.E, arch.S
     cost = total.period_cost / arch.tasks
     seconds = arch_latency(arch)
     cpct = cost_per_completed_task(arch, cost, seconds)
-    baseline = human_baseline(arch.human)
     legs = []
     for leg, b in zip(arch.legs, bills, strict=True):
         legs.append({
@@ -242,40 +240,11 @@ def evaluate(arch: Architecture) -> Any:
         })
     schemes = list(dict.fromkeys(leg.ref.offer.scheme for leg in arch.legs))
     join = " → " if arch.kind == "route" else " + "
-
-    def cpct_at(s: Decimal) -> Decimal:
-        other = arch.with_success_rate(s)
-        return figures(other)["cost_per_completed_task"]
-
-    solvable = arch.people
-    candidate = arch.workload.candidates[arch.index]
-    return CandidateResult(
-        candidate=candidate.name,
-        offer=join.join(leg.ref.id for leg in arch.legs),
-        scheme="+".join(schemes),
-        success_rate=arch.legs[0].s,
-        expected_attempts=E,
-        task_success_rate=S,
-        per_task_cost=cost,
-        success_adjusted_cost=cost / S,
-        cost_per_completed_task=cpct,
-        human_baseline=baseline,
-        period_cost=total.period_cost,
-        period_tco=arch.tasks * cpct,
-        risk=risk_of(total),
-        breakdown={"expected_attempts": E, "task_success_rate": S, arch.kind: legs, **total.breakdown},
-        warnings=total.warnings + _latency_warnings(arch, seconds),
-        pricebook=arch.legs[0].ref.source,
-        index=arch.index,
-        contract_cost=_contract_cost(arch, total),
-        people=arch.people,
-        solve_break_even=(lambda: break_even(cpct_at, baseline)) if solvable else (lambda: None),
-        offers=tuple(leg.ref.id for leg in arch.legs),
-        latency_seconds=seconds,
-        misses_latency=misses(arch.workload, seconds),
-        waiting_cost=waiting_cost(arch.human, seconds),
-        books=_books(arch),
-    )
+    return result(arch, total, cost, cpct, seconds, {arch.kind: legs, **total.breakdown}, (),
+                  candidate=arch.workload.candidates[arch.index].name, offer=join.join(leg.ref.id for leg in arch.legs),
+                  scheme="+".join(schemes), success_rate=arch.legs[0].s, pricebook=arch.legs[0].ref.source,
+                  contract_cost=_contract_cost(arch, total), offers=tuple(leg.ref.id for leg in arch.legs),
+                  books=_books(arch))
 
 
 def _latency_warnings(arch: Architecture | Job, seconds: Any) -> tuple[str, ...]:

@@ -157,21 +157,26 @@ def evaluate(job: Job | Architecture) -> CandidateResult:
     if not isinstance(job, Job):
         return architecture.evaluate(job)
     bill = charge(job)
-    E, S = job.E, job.S
     cost = per_task_cost(bill, job)
     seconds = architecture.latency(job)
-    waiting = architecture.waiting_cost(job.human, seconds)
-    cpct = cost_per_completed_task(cost, E, S, job.human) + waiting
+    cpct = cost_per_completed_task(cost, job.E, job.S, job.human) + architecture.waiting_cost(job.human, seconds)
+    return result(job, bill, cost, cpct, seconds, bill.breakdown, job.notices,
+                  candidate=job.candidate.name, offer=job.ref.id, scheme=job.ref.offer.scheme, success_rate=job.s,
+                  pricebook=job.ref.source, contract_cost=contract_cost(job, bill), offers=(job.ref.id,),
+                  books=(job.ref.source,))
+
+
+def result(job: Job | Architecture, bill: Bill, cost: Decimal, cpct: Decimal, seconds: Any,
+           breakdown: dict[str, Any], notices: tuple[str, ...], **named: Any) -> CandidateResult:
+    """A candidate's result from its bill, cost per task and per completed task, and latency; `named` are the
+    fields a plain candidate and a route or chain fill in differently (its name, offers, schemes, books)."""
+    E, S = job.E, job.S
     baseline = human_baseline(job.human)
 
     def cpct_at(s: Decimal) -> Decimal:
         return figures(job.with_success_rate(s))["cost_per_completed_task"]
 
     return CandidateResult(
-        candidate=job.candidate.name,
-        offer=job.ref.id,
-        scheme=job.ref.offer.scheme,
-        success_rate=job.s,
         expected_attempts=E,
         task_success_rate=S,
         per_task_cost=cost,
@@ -181,18 +186,15 @@ def evaluate(job: Job | Architecture) -> CandidateResult:
         period_cost=bill.period_cost,
         period_tco=job.tasks * cpct,
         risk=risk_of(bill),
-        breakdown={"expected_attempts": E, "task_success_rate": S, **bill.breakdown},
-        warnings=job.notices + bill.warnings + architecture._latency_warnings(job, seconds),
-        pricebook=job.ref.source,
+        breakdown={"expected_attempts": E, "task_success_rate": S, **breakdown},
+        warnings=notices + bill.warnings + architecture._latency_warnings(job, seconds),
         index=job.index,
-        contract_cost=contract_cost(job, bill),
         people=job.people,
         solve_break_even=(lambda: break_even(cpct_at, baseline)) if job.people else (lambda: None),
-        offers=(job.ref.id,),
         latency_seconds=seconds,
         misses_latency=architecture.misses(job.workload, seconds),
-        waiting_cost=waiting,
-        books=(job.ref.source,),
+        waiting_cost=architecture.waiting_cost(job.human, seconds),
+        **named,
     )
 
 
